@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log"
+	"os"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"parley/internal/ipc"
+)
+
+// linkLostExit bounds how long a window lingers once its core is gone.
+const linkLostExit = time.Second
+
+// App is the Go object bound to a window's page. It holds no state of its
+// own: each call goes to the core over the link, and the core's events go
+// to the page.
+type App struct {
+	role    string
+	ctx     context.Context
+	conn    *jsonrpc2.Conn
+	started chan struct{} // closed once ctx and conn are set
+}
+
+// runWindow runs one window process of role until its window closes or its
+// link to the core does.
+func runWindow(role string) int {
+	a := &App{role: role, started: make(chan struct{})}
+	size := map[string][2]int{ipc.RoleChat: {960, 700}, ipc.RoleOnboarding: {560, 640}}[role]
+	err := wails.Run(&options.App{
+		Title:            map[string]string{ipc.RoleChat: "Parley", ipc.RoleOnboarding: "Sign in to Parley"}[role],
+		Width:            size[0],
+		Height:           size[1],
+		MinWidth:         420,
+		MinHeight:        420,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		Menu:             a.menu(),
+		OnStartup:        a.startup,
+		Bind:             []any{a},
+		Linux:            &linux.Options{ProgramName: "parley"},
+	})
+	if err != nil {
+		log.Printf("window: %v", err)
+		return 1
+	}
+	return 0
+}
+
+func (a *App) menu() *menu.Menu {
+	m := menu.NewMenu()
+	file := m.AddSubmenu("File")
+	file.AddText("New Window", keys.CmdOrCtrl("n"), func(*menu.CallbackData) {
+		if err := a.OpenWindow(ipc.RoleChat); err != nil {
+			log.Printf("new window: %v", err)
+		}
+	})
+	file.AddText("Account…", nil, func(*menu.CallbackData) {
+		if err := a.OpenWindow(ipc.RoleOnboarding); err != nil {
+			log.Printf("account: %v", err)
+		}
+	})
+	file.AddSeparator()
+	file.AddText("Close Window", keys.CmdOrCtrl("w"), func(*menu.CallbackData) { runtime.Quit(a.ctx) })
+	return m
+}
+
+// startup links the window to the core on fd 3, and quits the window when
+// that link closes.
+func (a *App) startup(ctx context.Context) {
+	conn, err := ipc.ChildConn()
+	if err != nil {
+		log.Printf("window: %v", err)
+		os.Exit(2)
+	}
+	a.ctx = ctx
+	a.conn = ipc.NewConn(ctx, conn, jsonrpc2.HandlerWithError(a.handle))
+	close(a.started)
+	go func() {
+		<-a.conn.DisconnectNotify()
+		// The window holds no state of its own, so nothing is lost if the
+		// orderly quit does not finish promptly.
+		time.AfterFunc(linkLostExit, func() { os.Exit(0) })
+		runtime.Quit(ctx)
+	}()
+}
+
+// handle serves what the core sends: events for the page, and focus.
+func (a *App) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+	switch req.Method {
+	case ipc.NotifyEvent:
+		var ev ipc.Event
+		if req.Params == nil || json.Unmarshal(*req.Params, &ev) != nil {
+			return nil, errors.New("bad event")
+		}
+		runtime.EventsEmit(a.ctx, ev.Name, ev.Data)
+	case ipc.NotifyFocus:
+		runtime.WindowUnminimise(a.ctx)
+		runtime.WindowShow(a.ctx)
+	}
+	return nil, nil
+}
+
+// Ready tells the core that the page has subscribed to its events; the core
+// answers with who this window is and then sends the current state.
+func (a *App) Ready() (ipc.Hello, error) {
+	<-a.started
+	var h ipc.Hello
+	err := a.conn.Call(a.ctx, ipc.MethodReady, nil, &h)
+	return h, err
+}
+
+// OpenWindow asks the core for a new window of role ("chat" or "onboarding").
+func (a *App) OpenWindow(role string) error {
+	<-a.started
+	return a.conn.Call(a.ctx, ipc.MethodOpenWindow, ipc.OpenWindowParams{Role: role}, nil)
+}

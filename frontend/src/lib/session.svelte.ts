@@ -1,0 +1,44 @@
+import type { Account, Backend, Hello, Role, WindowInfo } from './bridge';
+
+/**
+ * A window's view of the core's state. Create one per page and call start()
+ * once: it subscribes to every event before it calls Ready(), so nothing the
+ * core sends is missed.
+ */
+export class Session {
+  hello = $state<Hello | null>(null);
+  windows = $state<WindowInfo[]>([]);
+  account = $state<Account>({ state: 'signed-out' });
+  /** What went wrong, in words for the user, or null. */
+  error = $state<string | null>(null);
+
+  #backend: Backend;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  async start(): Promise<void> {
+    this.#backend.on('windows', (list) => (this.windows = list));
+    this.#backend.on('account', (account) => (this.account = account));
+    try {
+      this.hello = await this.#backend.ready();
+    } catch (err) {
+      this.error = `This window lost contact with Parley (${describe(err)}). Close it and start Parley again.`;
+    }
+  }
+
+  async openWindow(role: Role): Promise<void> {
+    try {
+      await this.#backend.openWindow(role);
+      this.error = null;
+    } catch (err) {
+      this.error = `Could not open a new window: ${describe(err)}.`;
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

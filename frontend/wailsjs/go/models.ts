@@ -1,0 +1,10 @@
+export namespace ipc {
+	
+	export interface Hello {
+	    windowId: number;
+	    role: string;
+	    conversationId?: string;
+	}
+
+}
+

@@ -1,0 +1,272 @@
+// Package core is Parley's window-less main process: it owns all state,
+// starts one process per window, links each by a socketpair speaking
+// JSON-RPC ([ipc]), and exits when its last window closes.
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"parley/internal/control"
+	"parley/internal/ipc"
+)
+
+// quitGrace is how long a window may take to exit after its link closed
+// before the core kills it.
+const quitGrace = 3 * time.Second
+
+// Config says how the core starts window processes.
+type Config struct {
+	// Exe is the program to run for a window, normally os.Executable().
+	Exe string
+	// Args returns the command-line arguments for a window of role.
+	Args func(role string) []string
+	// WindowEnv, if set, returns extra environment for a new window and the
+	// address of its dev server (dev builds only; empty otherwise).
+	WindowEnv func() (env []string, devserver string, err error)
+}
+
+// Core is the running core. Create it with New and stop it with Shutdown.
+type Core struct {
+	cfg Config
+
+	mu       sync.Mutex
+	windows  map[int]*window
+	nextID   int
+	closing  bool
+	account  ipc.Account
+	lastErr  error // why the last window to go failed, if it did
+	empty    chan struct{}
+	emptyOne sync.Once
+}
+
+// New returns a core with no windows yet.
+func New(cfg Config) *Core {
+	return &Core{
+		cfg:     cfg,
+		windows: map[int]*window{},
+		account: ipc.Account{State: ipc.AccountSignedOut},
+		empty:   make(chan struct{}),
+	}
+}
+
+// Done is closed when the last window has closed (or Shutdown finished).
+func (c *Core) Done() <-chan struct{} { return c.empty }
+
+// Err reports why the core ended with no windows, if the last window failed
+// before its page loaded (for example, no display to open it on).
+func (c *Core) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastErr
+}
+
+// OpenWindow starts a window process of role and returns its id. There is at
+// most one onboarding window: asking for another raises the existing one.
+func (c *Core) OpenWindow(role string) (int, error) {
+	if !slices.Contains(ipc.Roles, role) {
+		return 0, fmt.Errorf("unknown window role %q (want one of %v)", role, ipc.Roles)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return 0, errors.New("Parley is shutting down")
+	}
+	if role == ipc.RoleOnboarding {
+		for _, w := range c.windows {
+			if w.role == ipc.RoleOnboarding {
+				w.out.push(ipc.NotifyFocus, nil)
+				return w.id, nil
+			}
+		}
+	}
+	w, err := c.start(role)
+	if err != nil {
+		return 0, err
+	}
+	c.windows[w.id] = w
+	c.broadcastWindowsLocked()
+	return w.id, nil
+}
+
+// start launches a window process; c.mu is held.
+func (c *Core) start(role string) (*window, error) {
+	var env []string
+	var devserver string
+	if c.cfg.WindowEnv != nil {
+		var err error
+		if env, devserver, err = c.cfg.WindowEnv(); err != nil {
+			return nil, err
+		}
+	}
+	parent, child, err := ipc.Socketpair()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(c.cfg.Exe, c.cfg.Args(role)...)
+	cmd.ExtraFiles = []*os.File{child}
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout = os.Stderr
+	cmd.Stderr = os.Stderr
+	err = cmd.Start()
+	child.Close()
+	if err != nil {
+		parent.Close()
+		return nil, fmt.Errorf("starting a %s window: %w", role, err)
+	}
+	c.nextID++
+	w := &window{
+		id:        c.nextID,
+		role:      role,
+		cmd:       cmd,
+		devserver: devserver,
+		out:       newOutbox(),
+	}
+	if role == ipc.RoleChat {
+		w.conversation = newConversationID()
+	}
+	w.conn = ipc.NewConn(context.Background(), parent, c.handler(w))
+	go w.out.drain(w.conn)
+	go c.watch(w)
+	log.Printf("window %d (%s) started, pid %d%s", w.id, role, cmd.Process.Pid, devNote(devserver))
+	return w, nil
+}
+
+func devNote(devserver string) string {
+	if devserver == "" {
+		return ""
+	}
+	return ", devserver " + devserver
+}
+
+// watch waits for a window process to end, killing it if it outlives its
+// link by more than quitGrace, then forgets it.
+func (c *Core) watch(w *window) {
+	exited := make(chan error, 1)
+	go func() { exited <- w.cmd.Wait() }()
+	var err error
+	select {
+	case err = <-exited:
+	case <-w.conn.DisconnectNotify():
+		select {
+		case err = <-exited:
+		case <-time.After(quitGrace):
+			log.Printf("window %d did not quit after its link closed; killing it", w.id)
+			_ = w.cmd.Process.Kill()
+			err = <-exited
+		}
+	}
+	w.conn.Close()
+	w.out.close()
+	c.remove(w, err)
+}
+
+func (c *Core) remove(w *window, exitErr error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.windows, w.id)
+	switch {
+	case exitErr != nil && !w.ready:
+		c.lastErr = fmt.Errorf("window %d (%s) failed before its page loaded: %v", w.id, w.role, exitErr)
+		log.Print(c.lastErr)
+	case exitErr != nil:
+		log.Printf("window %d (%s) ended: %v", w.id, w.role, exitErr)
+	default:
+		c.lastErr = nil
+		log.Printf("window %d (%s) closed", w.id, w.role)
+	}
+	if len(c.windows) == 0 {
+		c.closing = true // a core without windows is on its way out
+		c.emptyOne.Do(func() { close(c.empty) })
+		return
+	}
+	c.broadcastWindowsLocked()
+}
+
+// Shutdown closes every window's link, so each window quits, and waits for
+// the processes to end, killing any that are still there after quitGrace.
+func (c *Core) Shutdown() {
+	c.mu.Lock()
+	c.closing = true
+	ws := make([]*window, 0, len(c.windows))
+	for _, w := range c.windows {
+		ws = append(ws, w)
+	}
+	c.mu.Unlock()
+	for _, w := range ws {
+		w.conn.Close()
+	}
+	if len(ws) == 0 {
+		c.emptyOne.Do(func() { close(c.empty) })
+	}
+	<-c.empty
+}
+
+// ListWindows describes every window process, in the order they opened.
+func (c *Core) ListWindows() []control.WindowStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]control.WindowStatus, 0, len(c.windows))
+	for _, w := range c.sortedLocked() {
+		out = append(out, control.WindowStatus{
+			ID: w.id, Role: w.role, PID: w.cmd.Process.Pid, Ready: w.ready, Devserver: w.devserver,
+		})
+	}
+	return out
+}
+
+func (c *Core) sortedLocked() []*window {
+	ws := make([]*window, 0, len(c.windows))
+	for _, w := range c.windows {
+		ws = append(ws, w)
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].id < ws[j].id })
+	return ws
+}
+
+func (c *Core) windowInfosLocked() []ipc.WindowInfo {
+	infos := make([]ipc.WindowInfo, 0, len(c.windows))
+	for _, w := range c.sortedLocked() {
+		infos = append(infos, w.info())
+	}
+	return infos
+}
+
+// broadcastWindowsLocked tells every ready window the current window list.
+func (c *Core) broadcastWindowsLocked() {
+	infos := c.windowInfosLocked()
+	for _, w := range c.windows {
+		if w.ready {
+			w.out.pushEvent(ipc.EventWindows, infos)
+		}
+	}
+}
+
+// ready marks w as listening and queues the current state for it, under the
+// same lock as every broadcast so that nothing newer can be overtaken.
+func (c *Core) ready(w *window) ipc.Hello {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.ready = true
+	w.out.pushEvent(ipc.EventAccount, c.account)
+	w.out.pushEvent(ipc.EventWindows, c.windowInfosLocked())
+	return ipc.Hello{WindowID: w.id, Role: w.role, ConversationID: w.conversation}
+}
+
+// newConversationID names a new conversation. History (a later part of
+// Parley) replaces these with stored ids.
+func newConversationID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return "c-" + hex.EncodeToString(b[:])
+}
