@@ -22,14 +22,14 @@ import (
 
 // session is one user's Parley: its own XDG directories and control socket.
 type session struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	env  []string
 	dir  string // control directory
 	logs string
 }
 
-func newSession(t *testing.T) *session {
+func newSession(t testing.TB) *session {
 	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("no DISPLAY: run the e2e tests under Xvfb (make test does)")
@@ -71,7 +71,17 @@ type core struct {
 	log    *bytes.Buffer
 }
 
+// startCore launches `parley` and waits for its first window's page.
 func (s *session) startCore() *core {
+	s.t.Helper()
+	c := s.launch()
+	s.waitWindows(1)
+	return c
+}
+
+// launch starts `parley` and returns at once. The core is stopped (SIGTERM)
+// when the test ends, and its log shown if the test failed.
+func (s *session) launch() *core {
 	s.t.Helper()
 	c := &core{cmd: s.command(), exited: make(chan struct{}), log: &bytes.Buffer{}}
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
@@ -90,11 +100,10 @@ func (s *session) startCore() *core {
 			s.t.Logf("core log:\n%s", c.log)
 		}
 	})
-	s.waitWindows(1)
 	return c
 }
 
-func (c *core) waitExit(t *testing.T, within time.Duration) {
+func (c *core) waitExit(t testing.TB, within time.Duration) {
 	t.Helper()
 	select {
 	case <-c.exited:
@@ -128,18 +137,18 @@ func (s *session) waitWindows(n int) []control.WindowStatus {
 		if time.Now().After(deadline) {
 			s.t.Fatalf("waiting for %d ready windows: have %+v (%v)", n, ws, err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
 // xwindows lists the visible X windows titled exactly title.
-func xwindows(t *testing.T, title string) []string {
+func xwindows(t testing.TB, title string) []string {
 	t.Helper()
 	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+title+"$").Output()
 	return strings.Fields(string(out))
 }
 
-func waitXWindows(t *testing.T, title string, n int) []string {
+func waitXWindows(t testing.TB, title string, n int) []string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -157,7 +166,7 @@ func waitXWindows(t *testing.T, title string, n int) []string {
 // screenshot saves the whole display to e2e/artifacts/name.png once the
 // page has painted: a window with only its frame and menu bar drawn has
 // fewer than 100 colours, a painted page (text, buttons) over a thousand.
-func screenshot(t *testing.T, name string) string {
+func screenshot(t testing.TB, name string) string {
 	t.Helper()
 	if err := os.MkdirAll("artifacts", 0o755); err != nil {
 		t.Fatal(err)
@@ -185,7 +194,7 @@ func screenshot(t *testing.T, name string) string {
 
 // closeWindow closes an X window as a user would, with the Close Window
 // shortcut (Ctrl+W) of its menu.
-func closeWindow(t *testing.T, id string) {
+func closeWindow(t testing.TB, id string) {
 	t.Helper()
 	if out, err := exec.Command("xdotool", "windowfocus", "--sync", id, "key", "--clearmodifiers", "ctrl+w").CombinedOutput(); err != nil {
 		t.Fatalf("xdotool: %v\n%s", err, out)
@@ -243,7 +252,7 @@ func running(pid int) bool {
 }
 
 // waitGone waits until none of pids runs, and fails naming the survivors.
-func waitGone(t *testing.T, what string, pids []int, within time.Duration) time.Duration {
+func waitGone(t testing.TB, what string, pids []int, within time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountText, windowText } from './labels';
+import { accountText, windowName } from './labels';
 
 describe('accountText', () => {
   it.each([
@@ -11,13 +11,11 @@ describe('accountText', () => {
   });
 });
 
-describe('windowText', () => {
-  it('names chat windows by conversation and marks this window', () => {
-    const w = { id: 3, role: 'chat', title: 'New chat', conversationId: 'c-9' } as const;
-    expect(windowText(w, 3)).toBe('Chat c-9 (this window)');
-    expect(windowText(w, 1)).toBe('Chat c-9');
+describe('windowName', () => {
+  it('names chat windows by conversation', () => {
+    expect(windowName({ id: 3, role: 'chat', title: 'New chat', conversationId: 'c-9' })).toBe('Chat c-9');
   });
   it('names the sign-in window', () => {
-    expect(windowText({ id: 2, role: 'onboarding', title: 'Sign in' }, 1)).toBe('Sign-in');
+    expect(windowName({ id: 2, role: 'onboarding', title: 'Sign in' })).toBe('Sign-in');
   });
 });

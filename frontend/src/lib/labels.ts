@@ -6,8 +6,7 @@ export function accountText(account: Account): string {
   return 'Not signed in';
 }
 
-/** How the window list names a window; `self` is this window's id. */
-export function windowText(w: WindowInfo, self: number | undefined): string {
-  const name = w.role === 'chat' ? `Chat ${w.conversationId ?? ''}`.trim() : 'Sign-in';
-  return w.id === self ? `${name} (this window)` : name;
+/** How the window list names a window. */
+export function windowName(w: WindowInfo): string {
+  return w.role === 'chat' ? `Chat ${w.conversationId ?? ''}`.trim() : 'Sign-in';
 }

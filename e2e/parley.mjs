@@ -1,0 +1,98 @@
+// Helpers for driving a dev build of Parley: one core, a devserver port per
+// window, and headless Chromium (Debian's, through playwright-core).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Starts a dev-build core with fresh XDG directories; resolves once it runs a window. */
+export async function startParley() {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+  const env = { ...process.env, assetdir: path.join(root, 'frontend/dist') };
+  for (const [k, v] of Object.entries({ XDG_RUNTIME_DIR: 'run', XDG_DATA_HOME: 'data', XDG_CONFIG_HOME: 'config', XDG_CACHE_HOME: 'cache', XDG_STATE_HOME: 'state' })) {
+    env[k] = path.join(base, v);
+    mkdirSync(env[k], { recursive: true, mode: 0o700 });
+  }
+  const proc = spawn(path.join(root, 'build/bin/parley-dev'), [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (d) => (log += d));
+  proc.stderr.on('data', (d) => (log += d));
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const parley = {
+    proc,
+    exited,
+    log: () => log,
+    socket: path.join(env.XDG_RUNTIME_DIR, 'parley', 'control.sock'),
+    async windows() {
+      const resp = await control(this.socket, { command: 'list-windows' });
+      return resp.windows ?? [];
+    },
+    /** Waits until n windows have loaded their page, and returns them. */
+    async waitWindows(n, timeout = 20000) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const ws = await this.windows().catch(() => []);
+        if (ws.length === n && ws.every((w) => w.ready && w.devserver)) return ws;
+        if (Date.now() > end) throw new Error(`want ${n} ready windows, have ${JSON.stringify(ws)}\n${log}`);
+        await sleep(50);
+      }
+    },
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+  await parley.waitWindows(1);
+  return parley;
+}
+
+/** Sends one command to the core's control socket. */
+export function control(socket, request) {
+  return new Promise((resolve, reject) => {
+    const conn = net.connect(socket);
+    let data = '';
+    conn.on('connect', () => conn.write(JSON.stringify(request) + '\n'));
+    conn.on('data', (d) => (data += d));
+    conn.on('end', () => {
+      try {
+        resolve(JSON.parse(data));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    conn.on('error', reject);
+  });
+}
+
+/**
+ * Launches headless Debian Chromium with the flags this machine needs
+ * (Playwright gives it a fresh profile of its own).
+ */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** Opens the page of window w (as listed by the core) in a new browser page. */
+export async function openPage(browser, w) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  await page.goto(`http://${w.devserver}/`);
+  page.errors = errors;
+  return page;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,68 @@
+// Windows see each other: a window opened from one window's UI appears,
+// live, in the window list of every other window.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, startParley } from './parley.mjs';
+
+let parley;
+let browser;
+
+before(async () => {
+  parley = await startParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const { code, signal } = await parley.stop();
+  assert.equal(code, 0, `core exit: code ${code} signal ${signal}\n${parley.log()}`);
+});
+
+test('a window opened from one window shows in the list of another', async () => {
+  const [first] = await parley.waitWindows(1);
+  const page1 = await openPage(browser, first);
+  const list1 = page1.getByRole('list', { name: 'Open windows' });
+  await assertItems(list1, [/^Chat c-[0-9a-f]{8} \(this window\)$/]);
+  await page1.getByText('Not signed in', { exact: true }).first().waitFor();
+
+  await page1.getByRole('button', { name: 'New window' }).click();
+  const [, second] = await parley.waitWindows(2);
+  assert.notEqual(second.devserver, first.devserver);
+  await assertItems(list1, [/\(this window\)$/, /^Chat c-[0-9a-f]{8}$/]);
+
+  const page2 = await openPage(browser, second);
+  const list2 = page2.getByRole('list', { name: 'Open windows' });
+  await assertItems(list2, [/^Chat c-[0-9a-f]{8}$/, /\(this window\)$/]);
+  const conv1 = await page1.getByTestId('conversation-id').textContent();
+  const conv2 = await page2.getByTestId('conversation-id').textContent();
+  assert.notEqual(conv1, conv2, 'each chat window has its own conversation');
+
+  // Sign in… opens the onboarding window, which reports the real state.
+  await page2.getByRole('button', { name: 'Sign in…' }).click();
+  const ws = await parley.waitWindows(3);
+  const onboarding = ws.find((w) => w.role === 'onboarding');
+  assert.ok(onboarding, JSON.stringify(ws));
+  await assertItems(list1, [/\(this window\)$/, /^Chat/, /^Sign-in$/]);
+  const page3 = await openPage(browser, onboarding);
+  await page3.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
+  assert.equal(await page3.getByTestId('account-state').textContent(), 'Not signed in');
+
+  // Asking again raises the same onboarding window instead of a second one.
+  await page1.getByRole('button', { name: 'Sign in…' }).click();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await parley.windows()).length, 3);
+
+  for (const p of [page1, page2, page3]) assert.deepEqual(p.errors, [], `page errors on ${p.url()}`);
+});
+
+/** Waits until the list's items match patterns, in order. */
+async function assertItems(list, patterns, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let texts = [];
+  for (;;) {
+    texts = (await list.getByRole('listitem').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    if (texts.length === patterns.length && texts.every((t, i) => patterns[i].test(t))) return;
+    if (Date.now() > end) assert.fail(`window list ${JSON.stringify(texts)} does not match ${patterns}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
