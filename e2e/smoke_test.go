@@ -324,6 +324,14 @@ func TestSecondLaunchOpensAWindowInTheSameCore(t *testing.T) {
 	}
 	screenshot(t, "two-windows")
 
+	// Ctrl+N, the menu's New Window shortcut, opens a third.
+	ids := waitXWindows(t, "Parley", 2)
+	if out, err := exec.Command("xdotool", "windowfocus", "--sync", ids[len(ids)-1], "key", "--clearmodifiers", "ctrl+n").CombinedOutput(); err != nil {
+		t.Fatalf("xdotool: %v\n%s", err, out)
+	}
+	s.waitWindows(3)
+	waitXWindows(t, "Parley", 3)
+
 	procs := descendants(c.cmd.Process.Pid)
 	if len(procs) < 2*3 {
 		t.Fatalf("%d processes under the core, want at least a window process and its two WebKit helpers per window: %v", len(procs), procs)

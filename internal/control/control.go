@@ -90,12 +90,12 @@ func Send(dir string, req Request) (Response, error) {
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if err := json.NewEncoder(conn).Encode(req); err != nil {
-		return Response{}, err
-	}
+	writeErr := json.NewEncoder(conn).Encode(req)
 	var resp Response
+	// Read the answer even if writing failed: a core that refuses the
+	// request may answer before it has read it.
 	if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&resp); err != nil {
-		return Response{}, fmt.Errorf("control: reading the answer: %w", err)
+		return Response{}, fmt.Errorf("control: no answer from the core: %w", errors.Join(writeErr, err))
 	}
 	if resp.Error != "" {
 		return resp, errors.New(resp.Error)

@@ -94,6 +94,10 @@ func (s *Server) serveConn(conn *net.UnixConn) {
 	if err != nil || uid != os.Geteuid() {
 		log.Printf("control: refused a client of uid %d (err %v)", uid, err)
 		_ = enc.Encode(Response{Error: "refused: Parley accepts commands only from its own user"})
+		// Let the client finish writing, unread, so it sees the refusal
+		// rather than a broken pipe.
+		_ = conn.CloseWrite()
+		_, _ = io.Copy(io.Discard, io.LimitReader(conn, 4096))
 		return
 	}
 	var req Request
