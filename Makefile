@@ -78,7 +78,7 @@ lint: frontend
 	$(GO) vet ./...
 	cd frontend && npm run --silent check
 	$(GO) mod tidy -diff
-	@$(MAKE) --no-print-directory bindings >/dev/null
+	@$(MAKE) --no-print-directory bindings >/dev/null 2>&1
 	@git diff --exit-code -- frontend/wailsjs || { echo "frontend/wailsjs is stale: commit what 'make bindings' wrote"; exit 1; }
 
 ## bench: startup, new-window latency and memory, under Xvfb (see docs/benchmarks.md)
