@@ -11,7 +11,7 @@ DEV_BIN     := build/bin/parley-dev
 
 # Debian packages needed to build, run and test Parley.
 APT_BUILD   := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-APT_TEST    := xvfb xauth imagemagick xdotool chromium procps
+APT_TEST    := xvfb xauth imagemagick xdotool chromium procps gnome-keyring dbus dbus-x11 libsecret-tools
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 FRONTEND_SRC := $(shell find frontend/src frontend/wailsjs -type f) frontend/index.html frontend/vite.config.ts frontend/package-lock.json
@@ -67,6 +67,7 @@ test: deps-test frontend e2e/node_modules/.package-lock.json
 	@echo "== gofmt"; out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "not gofmt'd: $$out"; exit 1; }
 	@echo "== go vet"; $(GO) vet ./... && $(GO) vet -tags e2e ./e2e/...
 	@echo "== go test -race"; $(GO) test -race -count=1 ./...
+	@echo "== keyring (gnome-keyring under dbus-run-session)"; scripts/keyring-test
 	@echo "== svelte-check"; cd frontend && npm run --silent check
 	@echo "== vitest"; cd frontend && npm test --silent
 	@$(MAKE) --no-print-directory build dev-build

@@ -1,0 +1,111 @@
+// Package anthropic is Parley's client for the Anthropic API: the official
+// Go SDK, with authentication taken from the credential holder on every
+// attempt, and nothing from the environment.
+package anthropic
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	sdk "github.com/anthropics/anthropic-sdk-go/v2"
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
+
+	"parley/internal/credential"
+)
+
+// Options configure a Client.
+type Options struct {
+	// BaseURL of the API (default https://api.anthropic.com).
+	BaseURL string
+	// HTTPClient sends the requests (default: the SDK's).
+	HTTPClient *http.Client
+	// MaxRetries for 408/409/429/5xx and connection errors (default 2).
+	MaxRetries *int
+}
+
+// Client calls the Anthropic API as the holder's current account.
+type Client struct {
+	sdk    sdk.Client
+	holder *credential.Holder
+	// beforeSend, if set, runs just before each attempt is sent, with the
+	// credential it carries. Tests use it to hold a request in flight.
+	beforeSend func(*http.Request, *credential.Credential)
+}
+
+// New returns a client that authenticates every attempt from h.
+func New(h *credential.Holder, o Options) *Client {
+	c := &Client{holder: h}
+	opts := []option.RequestOption{
+		option.WithoutEnvironmentDefaults(),
+		option.WithMiddleware(c.authenticate),
+	}
+	if o.BaseURL != "" {
+		opts = append(opts, option.WithBaseURL(o.BaseURL))
+	}
+	if o.HTTPClient != nil {
+		opts = append(opts, option.WithHTTPClient(o.HTTPClient))
+	}
+	if o.MaxRetries != nil {
+		opts = append(opts, option.WithMaxRetries(*o.MaxRetries))
+	}
+	c.sdk = sdk.NewClient(opts...)
+	return c
+}
+
+// Model is one model the account may use.
+type Model struct {
+	ID, DisplayName string
+}
+
+// Models lists the models the account may use. It is also the cheap
+// authenticated call that checks a new API key.
+func (c *Client) Models(ctx context.Context) ([]Model, error) {
+	var out []Model
+	err := c.call(ctx, func(ctx context.Context) error {
+		pager := c.sdk.Models.ListAutoPaging(ctx, sdk.ModelListParams{})
+		for pager.Next() {
+			m := pager.Current()
+			out = append(out, Model{ID: m.ID, DisplayName: m.DisplayName})
+		}
+		return pager.Err()
+	})
+	return out, err
+}
+
+// Message sends one request and returns the whole reply.
+func (c *Client) Message(ctx context.Context, params sdk.MessageNewParams, opts ...option.RequestOption) (*sdk.Message, error) {
+	var msg *sdk.Message
+	err := c.call(ctx, func(ctx context.Context) error {
+		var err error
+		msg, err = c.sdk.Messages.New(ctx, params, opts...)
+		return err
+	})
+	return msg, err
+}
+
+// call runs fn with a context that the authentication middleware cancels,
+// with the reason as cause, when a request cannot be authenticated: the
+// SDK then stops at once instead of retrying, and the caller gets the
+// reason (signed out, needs sign-in) rather than a raw 401.
+func (c *Client) call(ctx context.Context, fn func(context.Context) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	err := fn(context.WithValue(ctx, abortKey{}, cancel))
+	if err != nil && ctx.Err() != nil {
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
+			return cause
+		}
+	}
+	return err
+}
+
+type abortKey struct{}
+
+// abort ends the whole call with err as its cause, if it runs under call.
+func abort(ctx context.Context, err error) error {
+	if cancel, ok := ctx.Value(abortKey{}).(context.CancelCauseFunc); ok {
+		cancel(err)
+	}
+	return err
+}
