@@ -19,7 +19,9 @@ import (
 	"parley/internal/cli"
 	"parley/internal/control"
 	"parley/internal/core"
+	"parley/internal/credential"
 	"parley/internal/ipc"
+	"parley/internal/keyring"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -61,7 +63,9 @@ func runCore() int {
 		log.Print(err)
 		return 1
 	}
+	holder := credential.New(credential.Options{Store: keyring.New("Parley", "sign-in")})
 	c := core.New(core.Config{
+		Holder:    holder,
 		Exe:       exe,
 		Args:      func(role string) []string { return []string{"--window=" + role} },
 		WindowEnv: windowEnv,
@@ -76,6 +80,12 @@ func runCore() int {
 	}
 	go srv.Serve()
 	defer srv.Close()
+	go func() {
+		// Windows open meanwhile, and show the account once it is known.
+		if err := holder.Load(); err != nil {
+			log.Print(err)
+		}
+	}()
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)

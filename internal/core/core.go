@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"parley/internal/control"
+	"parley/internal/credential"
 	"parley/internal/ipc"
 )
 
@@ -34,6 +35,8 @@ type Config struct {
 	// WindowEnv, if set, returns extra environment for a new window and the
 	// address of its dev server (dev builds only; empty otherwise).
 	WindowEnv func() (env []string, devserver string, err error)
+	// Holder is the credential holder whose account every window shows.
+	Holder *credential.Holder
 }
 
 // Core is the running core. Create it with New and stop it with Shutdown.
@@ -50,13 +53,35 @@ type Core struct {
 	emptyOne sync.Once
 }
 
-// New returns a core with no windows yet.
+// New returns a core with no windows yet. Every window is told the holder's
+// account now and whenever it changes.
 func New(cfg Config) *Core {
-	return &Core{
+	c := &Core{
 		cfg:     cfg,
 		windows: map[int]*window{},
-		account: ipc.Account{State: ipc.AccountSignedOut},
+		account: ipc.Account{State: string(credential.SignedOut)},
 		empty:   make(chan struct{}),
+	}
+	if cfg.Holder != nil {
+		cfg.Holder.Subscribe(c.setAccount)
+	}
+	return c
+}
+
+// setAccount tells every window about an account change. The holder calls
+// it under its own lock, so it only queues.
+func (c *Core) setAccount(a credential.Account) {
+	acct := ipc.Account{State: string(a.State), Label: a.Label, Problem: a.Problem}
+	if a.Kind != 0 {
+		acct.Kind = a.Kind.String()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.account = acct
+	for _, w := range c.windows {
+		if w.ready {
+			w.out.pushEvent(ipc.EventAccount, acct)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,15 +18,17 @@ import (
 
 	"parley/internal/control"
 	"parley/internal/core"
+	"parley/internal/credential"
 	"parley/internal/ipc"
 )
 
 // harness runs a core whose windows are fake window processes (this test
 // binary in a mode, see fakewindow_test.go).
 type harness struct {
-	t    *testing.T
-	c    *core.Core
-	logs string
+	t      *testing.T
+	c      *core.Core
+	holder *credential.Holder
+	logs   string
 }
 
 func newHarness(t *testing.T, mode string) *harness {
@@ -34,9 +37,10 @@ func newHarness(t *testing.T, mode string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, logs: t.TempDir()}
+	h := &harness{t: t, logs: t.TempDir(), holder: credential.New(credential.Options{Logf: t.Logf})}
 	h.c = core.New(core.Config{
-		Exe:  exe,
+		Holder: h.holder,
+		Exe:    exe,
 		Args: func(string) []string { return []string{"-test.run=^$"} },
 		WindowEnv: func() ([]string, string, error) {
 			return []string{"PARLEY_FAKE_WINDOW=" + mode, "PARLEY_FAKE_LOG=" + h.logs}, "", nil
@@ -153,8 +157,8 @@ func TestReadyGetsAccountThenWindowsBeforeAnythingElse(t *testing.T) {
 		if ev.Name == ipc.EventAccount {
 			var a ipc.Account
 			_ = json.Unmarshal(ev.Data, &a)
-			if a.State != ipc.AccountSignedOut {
-				t.Errorf("account state = %q, want %q before any sign-in", a.State, ipc.AccountSignedOut)
+			if a.State != string(credential.SignedOut) {
+				t.Errorf("account state = %q, want signed-out before any sign-in", a.State)
 			}
 		}
 	}
@@ -337,4 +341,80 @@ func TestConcurrentOpensAllArriveInEveryList(t *testing.T) {
 	for _, w := range h.c.ListWindows() {
 		h.waitFor("every window to list every window", func() bool { return len(h.lastWindows(w.PID)) == n })
 	}
+}
+
+// TestWindowsLearnAccountChangesButNeverSecrets signs in and out while
+// windows are open: every window follows each change, by label, and no
+// secret is ever in what the core sends them.
+func TestWindowsLearnAccountChangesButNeverSecrets(t *testing.T) {
+	h := newHarness(t, "normal")
+	ids := []int{h.open(ipc.RoleChat), h.open(ipc.RoleOnboarding)}
+	h.waitFor("two ready windows", func() bool { return h.readyCount() == 2 })
+
+	var secrets []string
+	for i := range 20 {
+		var c *credential.Credential
+		var err error
+		if i%2 == 0 {
+			c, err = credential.NewAPIKey(fmt.Sprintf("sk-ant-api03-SECRET%030d", i))
+		} else {
+			c, err = credential.NewOAuth(credential.Token{
+				AccessToken: fmt.Sprintf("sk-ant-oat01-SECRET%030d", i), RefreshToken: fmt.Sprintf("sk-ant-ort01-SECRET%030d", i),
+				Expiry: time.Now().Add(time.Hour), Label: fmt.Sprintf("user%d@example.com", i),
+			}, "anthropic")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, c.Secret())
+		if err := h.holder.Set(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = h.holder.Clear()
+
+	for _, id := range ids {
+		st, _ := h.status(id)
+		h.waitFor("the sign-out to reach every window", func() bool {
+			acct := h.lastAccount(st.PID)
+			return acct.State == string(credential.SignedOut) && len(h.accounts(st.PID)) >= 22
+		})
+		labels := map[string]bool{}
+		for _, a := range h.accounts(st.PID) {
+			labels[a.Label] = true
+		}
+		if !labels["user19@example.com"] || !labels["sk-ant-…0018"] {
+			t.Errorf("window %d never saw the accounts by label: %v", id, labels)
+		}
+		raw, err := os.ReadFile(filepath.Join(h.logs, strconv.Itoa(st.PID)+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if strings.Contains(string(raw), s) || strings.Contains(string(raw), "SECRET") {
+				t.Fatalf("window %d was sent a secret", id)
+			}
+		}
+	}
+}
+
+// accounts returns the account events window pid received, in order.
+func (h *harness) accounts(pid int) []ipc.Account {
+	var out []ipc.Account
+	for _, r := range h.events(pid) {
+		var ev ipc.Event
+		var a ipc.Account
+		if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == ipc.EventAccount && json.Unmarshal(ev.Data, &a) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (h *harness) lastAccount(pid int) ipc.Account {
+	as := h.accounts(pid)
+	if len(as) == 0 {
+		return ipc.Account{}
+	}
+	return as[len(as)-1]
 }

@@ -169,6 +169,15 @@ func (h *Holder) Set(c *Credential) error {
 	return nil
 }
 
+// UseStore changes where the sign-in is kept from now on: nil keeps it for
+// this session only. Use it when the user chooses, for example after the
+// keyring failed; the current credential is not moved.
+func (h *Holder) UseStore(s Store) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.opt.Store = s
+}
+
 // Clear signs out: at once in memory, so no request sends the credential
 // after Clear returns, and in the store. It returns an error if the stored
 // copy could not be removed.
@@ -194,17 +203,19 @@ func (h *Holder) Load() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	it, err := h.opt.Store.Get()
-	if errors.Is(err, keyring.ErrNotFound) {
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
 		return nil
-	}
-	if err == nil {
-		var c *Credential
-		if c, err = decodeItem(it); err == nil {
+	case err != nil:
+		err = fmt.Errorf("The system keyring is not available, so Parley cannot keep your sign-in between sessions (%w).", err)
+	default:
+		c, derr := decodeItem(it)
+		if derr == nil {
 			h.publishLocked(c, Account{State: SignedIn, Kind: c.kind, Label: c.label})
 			return nil
 		}
+		err = fmt.Errorf("Your saved sign-in could not be read and was left as it is (%w). Sign in again to replace it.", derr)
 	}
-	err = fmt.Errorf("your saved sign-in could not be read: %w", err)
 	h.publishLocked(nil, Account{State: SignedOut, Problem: err.Error()})
 	return err
 }

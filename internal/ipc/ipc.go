@@ -77,15 +77,11 @@ type WindowInfo struct {
 // Account is the sign-in state that every window shows. It never holds a
 // secret: Label is an email, an organisation or a masked key hint.
 type Account struct {
-	State string `json:"state"` // one of the AccountState* constants
-	Label string `json:"label,omitempty"`
+	State   string `json:"state"`          // "signed-out", "signed-in" or "needs-sign-in"
+	Kind    string `json:"kind,omitempty"` // "api-key" or "oauth"
+	Label   string `json:"label,omitempty"`
+	Problem string `json:"problem,omitempty"` // what went wrong, for the user
 }
-
-// Account states.
-const (
-	AccountSignedOut = "signed-out"
-	AccountSignedIn  = "signed-in"
-)
 
 // Event is the params of [NotifyEvent].
 type Event struct {

@@ -18,7 +18,7 @@ var ops = []struct {
 	{"delete", func(k *Keyring) error { return k.Delete() }},
 }
 
-var errNoBus = errors.New("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files")
+var errServiceUnknown = errors.New("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files")
 
 // endCooldown makes k behave as if its cooldown had just passed.
 func endCooldown(k *Keyring) {
@@ -81,8 +81,8 @@ func TestKeyringFailsFastDuringCooldown(t *testing.T) {
 		},
 		{
 			name:    "after the keyring could not be reached",
-			backend: func(*testing.T) *fake { return failing(errNoBus) },
-			isCause: func(err error) bool { return errors.Is(err, errNoBus) },
+			backend: func(*testing.T) *fake { return failing(errServiceUnknown) },
+			isCause: func(err error) bool { return errors.Is(err, errServiceUnknown) },
 		},
 	}
 	for _, tt := range tests {
@@ -125,14 +125,14 @@ func TestKeyringProbeAfterCooldownClosesOrReopens(t *testing.T) {
 		wantCalls int // backend calls after the failure, the probe and one more call
 	}{
 		{name: "a successful probe ends the cooldown", probeErr: nil, wantCalls: 3},
-		{name: "a failed probe starts a new cooldown", probeErr: errNoBus, wantCalls: 2},
+		{name: "a failed probe starts a new cooldown", probeErr: errServiceUnknown, wantCalls: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := failing(errNoBus)
+			b := failing(errServiceUnknown)
 			k := newKeyring("parley", "me", b, time.Second, time.Hour)
-			if err := k.Set("item"); !errors.Is(err, errNoBus) {
-				t.Fatalf("Set = %v, want %v", err, errNoBus)
+			if err := k.Set("item"); !errors.Is(err, errServiceUnknown) {
+				t.Fatalf("Set = %v, want %v", err, errServiceUnknown)
 			}
 			endCooldown(k)
 			b.setErr(tt.probeErr)

@@ -49,7 +49,8 @@ func TestRealKeyringHungDaemonTimesOutThenFailsFastThenRecovers(t *testing.T) {
 			if !errors.As(err, &te) || !strings.Contains(err.Error(), "did not answer within 1s") {
 				t.Errorf("%s = %v, want a *TimeoutError saying it waited 1s", op.name, err)
 			}
-			if elapsed < timeout || elapsed > timeout+500*time.Millisecond {
+			// Generous: this checks that the timeout works, not how precise it is.
+			if elapsed < timeout || elapsed > timeout+2*time.Second {
 				t.Errorf("%s failed after %v, want about %v", op.name, elapsed, timeout)
 			}
 
@@ -61,8 +62,8 @@ func TestRealKeyringHungDaemonTimesOutThenFailsFastThenRecovers(t *testing.T) {
 				if !errors.Is(err, ErrUnavailable) || !errors.As(err, &te) {
 					t.Errorf("%s right after = %v, want ErrUnavailable wrapping the timeout", next.name, err)
 				}
-				if elapsed > 50*time.Millisecond {
-					t.Errorf("%s right after took %v, want under 50ms", next.name, elapsed)
+				if elapsed > timeout/2 {
+					t.Errorf("%s right after took %v: it waited for the stopped daemon instead of failing fast", next.name, elapsed)
 				}
 			}
 

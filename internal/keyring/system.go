@@ -20,15 +20,24 @@ type backend interface {
 type system struct{}
 
 func (system) get(service, user string) (string, error) {
+	if err := sessionBus(); err != nil {
+		return "", err
+	}
 	item, err := gokeyring.Get(service, user)
 	return item, systemErr(err)
 }
 
 func (system) set(service, user, item string) error {
+	if err := sessionBus(); err != nil {
+		return err
+	}
 	return systemErr(gokeyring.Set(service, user, item))
 }
 
 func (system) delete(service, user string) error {
+	if err := sessionBus(); err != nil {
+		return err
+	}
 	return systemErr(gokeyring.Delete(service, user))
 }
 

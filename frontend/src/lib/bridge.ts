@@ -19,8 +19,12 @@ export interface WindowInfo {
 
 /** The sign-in state every window shows (mirrors ipc.Account). Never a secret. */
 export interface Account {
-  state: 'signed-out' | 'signed-in';
+  state: 'signed-out' | 'signed-in' | 'needs-sign-in';
+  kind?: 'api-key' | 'oauth';
+  /** An email and organisation, or a masked key hint. */
   label?: string;
+  /** What went wrong, in words for the user. */
+  problem?: string;
 }
 
 /** The events the core sends, by name, with their data. */

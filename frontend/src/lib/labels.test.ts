@@ -6,6 +6,7 @@ describe('accountText', () => {
     [{ state: 'signed-out' } as const, 'Not signed in'],
     [{ state: 'signed-in' } as const, 'Signed in'],
     [{ state: 'signed-in', label: 'sk-ant-…x7Qa' } as const, 'Signed in as sk-ant-…x7Qa'],
+    [{ state: 'needs-sign-in', label: 'sk-ant-…x7Qa' } as const, 'Sign in again'],
   ])('%j reads %s', (account, text) => {
     expect(accountText(account)).toBe(text);
   });
