@@ -41,7 +41,7 @@ func newHarness(t *testing.T, mode string) *harness {
 	h.c = core.New(core.Config{
 		Holder: h.holder,
 		Exe:    exe,
-		Args: func(string) []string { return []string{"-test.run=^$"} },
+		Args:   func(string) []string { return []string{"-test.run=^$"} },
 		WindowEnv: func() ([]string, string, error) {
 			return []string{"PARLEY_FAKE_WINDOW=" + mode, "PARLEY_FAKE_LOG=" + h.logs}, "", nil
 		},

@@ -167,7 +167,7 @@ func TestSignedOutUntilSet(t *testing.T) {
 // returned, no reader gets anything older.
 func TestSetAndClearAreAtomicForEveryReader(t *testing.T) {
 	h := credential.New(credential.Options{})
-	var published sync.Map // generation -> secret ("" for cleared)
+	var published sync.Map  // generation -> secret ("" for cleared)
 	var floor atomic.Uint64 // generation of the last completed change
 	var stop atomic.Bool
 	var wg sync.WaitGroup
