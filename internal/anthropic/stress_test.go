@@ -104,6 +104,9 @@ func ask(text string) sdk.MessageNewParams {
 func TestStressRotationNeverSurfacesAStaleCredential(t *testing.T) {
 	w := newWorld(t)
 	w.auth.RevokeOnRefresh(true)
+	// Capture the standard logger too: anything any package logs.
+	log.SetOutput(w.logs)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
 
 	// origin maps each secret to the index of the change that made it;
 	// floor[i] is the oldest origin a request may carry if it started
