@@ -17,6 +17,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"parley/internal/chat"
 	"parley/internal/ipc"
 )
 
@@ -112,17 +113,89 @@ func (a *App) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request)
 	return nil, nil
 }
 
+// call forwards one request to the core and returns the core's own error
+// message, which is written for the user.
+func (a *App) call(method string, params, result any) error {
+	<-a.started
+	err := a.conn.Call(a.ctx, method, params, result)
+	var rpcErr *jsonrpc2.Error
+	if errors.As(err, &rpcErr) {
+		return errors.New(rpcErr.Message)
+	}
+	return err
+}
+
 // Ready tells the core that the page has subscribed to its events; the core
 // answers with who this window is and then sends the current state.
 func (a *App) Ready() (ipc.Hello, error) {
-	<-a.started
 	var h ipc.Hello
-	err := a.conn.Call(a.ctx, ipc.MethodReady, nil, &h)
+	err := a.call(ipc.MethodReady, nil, &h)
 	return h, err
 }
 
 // OpenWindow asks the core for a new window of role ("chat" or "onboarding").
 func (a *App) OpenWindow(role string) error {
-	<-a.started
-	return a.conn.Call(a.ctx, ipc.MethodOpenWindow, ipc.OpenWindowParams{Role: role}, nil)
+	return a.call(ipc.MethodOpenWindow, ipc.OpenWindowParams{Role: role}, nil)
 }
+
+// CloseWindow closes this window.
+func (a *App) CloseWindow() {
+	<-a.started
+	runtime.Quit(a.ctx)
+}
+
+// SignInOptions returns the ways to sign in, for the wizard.
+func (a *App) SignInOptions() (ipc.SignInOptions, error) {
+	var o ipc.SignInOptions
+	err := a.call(ipc.MethodSignInOptions, nil, &o)
+	return o, err
+}
+
+// SignInWithKey hands the key the user pasted to the core, which checks it
+// and keeps it; this window keeps nothing.
+func (a *App) SignInWithKey(key string) error {
+	return a.call(ipc.MethodSignInWithKey, ipc.KeyParams{Key: key}, nil)
+}
+
+// ImportEnvKey signs in with the core's ANTHROPIC_API_KEY.
+func (a *App) ImportEnvKey() error { return a.call(ipc.MethodImportEnvKey, nil, nil) }
+
+// StartOAuth starts a browser sign-in with method (an OAuth profile id).
+func (a *App) StartOAuth(method string) error {
+	return a.call(ipc.MethodStartOAuth, ipc.MethodParams{Method: method}, nil)
+}
+
+// PasteCode completes a browser sign-in with a code the user pasted.
+func (a *App) PasteCode(code string) error {
+	return a.call(ipc.MethodPasteCode, ipc.CodeParams{Code: code}, nil)
+}
+
+// CancelSignIn stops a sign-in under way.
+func (a *App) CancelSignIn() error { return a.call(ipc.MethodCancelSignIn, nil, nil) }
+
+// ChooseStorage says where to keep a sign-in the keyring could not take:
+// "session" or "file".
+func (a *App) ChooseStorage(choice string) error {
+	return a.call(ipc.MethodChooseStorage, ipc.StorageParams{Choice: choice}, nil)
+}
+
+// SignOut signs out of Parley in every window.
+func (a *App) SignOut() error { return a.call(ipc.MethodSignOut, nil, nil) }
+
+// ChatMessages returns this window's conversation so far.
+func (a *App) ChatMessages() ([]chat.Message, error) {
+	var ms []chat.Message
+	err := a.call(ipc.MethodChatMessages, nil, &ms)
+	return ms, err
+}
+
+// ChatSend sends what the user typed in this window's conversation.
+func (a *App) ChatSend(text string) error {
+	return a.call(ipc.MethodChatSend, ipc.TextParams{Text: text}, nil)
+}
+
+// ChatStop stops the reply being written, keeping what came so far.
+func (a *App) ChatStop() error { return a.call(ipc.MethodChatStop, nil, nil) }
+
+// ChatRetry asks again for a reply that failed or was cut off.
+func (a *App) ChatRetry() error { return a.call(ipc.MethodChatRetry, nil, nil) }

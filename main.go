@@ -16,12 +16,15 @@ import (
 	"syscall"
 	"time"
 
+	"parley/internal/anthropic"
+	"parley/internal/chat"
 	"parley/internal/cli"
 	"parley/internal/control"
 	"parley/internal/core"
 	"parley/internal/credential"
 	"parley/internal/ipc"
-	"parley/internal/keyring"
+	"parley/internal/settings"
+	"parley/internal/signin"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -63,9 +66,22 @@ func runCore() int {
 		log.Print(err)
 		return 1
 	}
-	holder := credential.New(credential.Options{Store: keyring.New("Parley", "sign-in")})
-	c := core.New(core.Config{
+	settingsPath, err := settings.Path()
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	var c *core.Core // progress reaches the windows once there are any
+	signIn, err := signin.New(signin.Config{SettingsPath: settingsPath, Notify: func(p ipc.SignInProgress) { c.SignInProgress(p) }})
+	if err != nil {
+		log.Print(err) // defaults are used; the user can fix the file
+	}
+	holder := signIn.Holder()
+	client := anthropic.New(holder, anthropic.Options{BaseURL: signIn.Settings().API()})
+	c = core.New(core.Config{
 		Holder:    holder,
+		SignIn:    signIn,
+		Chat:      chat.New(client, func(conv, event string, data any) { c.ChatEvent(conv, event, data) }, 0),
 		Exe:       exe,
 		Args:      func(role string) []string { return []string{"--window=" + role} },
 		WindowEnv: windowEnv,
@@ -80,16 +96,17 @@ func runCore() int {
 	}
 	go srv.Serve()
 	defer srv.Close()
-	go func() {
-		// Windows open meanwhile, and show the account once it is known.
-		if err := holder.Load(); err != nil {
-			log.Print(err)
-		}
-	}()
+	if err := holder.Load(); err != nil {
+		log.Print(err) // the windows show it too
+	}
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	if _, err := c.OpenWindow(ipc.RoleChat); err != nil {
+	first := ipc.RoleChat
+	if holder.Account().State != credential.SignedIn {
+		first = ipc.RoleOnboarding // first launch: the wizard signs the user in
+	}
+	if _, err := c.OpenWindow(first); err != nil {
 		log.Print(err)
 		return 1
 	}

@@ -309,7 +309,8 @@ func cores(bin string) int {
 func TestSecondLaunchOpensAWindowInTheSameCore(t *testing.T) {
 	s := newSession(t)
 	c := s.startCore()
-	waitXWindows(t, "Parley", 1)
+	// Never signed in: the first window is the sign-in wizard.
+	waitXWindows(t, "Sign in to Parley", 1)
 	screenshot(t, "first-window")
 
 	second := s.command()
@@ -318,25 +319,24 @@ func TestSecondLaunchOpensAWindowInTheSameCore(t *testing.T) {
 		t.Fatalf("second parley: %v\n%s", err, out)
 	}
 	s.waitWindows(2)
-	waitXWindows(t, "Parley", 2)
+	ids := waitXWindows(t, "Parley", 1)
 	if n := cores(s.bin); n != 1 {
 		t.Fatalf("%d Parley cores running, want 1", n)
 	}
 	screenshot(t, "two-windows")
 
-	// Ctrl+N, the menu's New Window shortcut, opens a third.
-	ids := waitXWindows(t, "Parley", 2)
-	if out, err := exec.Command("xdotool", "windowfocus", "--sync", ids[len(ids)-1], "key", "--clearmodifiers", "ctrl+n").CombinedOutput(); err != nil {
+	// Ctrl+N, the menu's New Window shortcut, opens another chat window.
+	if out, err := exec.Command("xdotool", "windowfocus", "--sync", ids[0], "key", "--clearmodifiers", "ctrl+n").CombinedOutput(); err != nil {
 		t.Fatalf("xdotool: %v\n%s", err, out)
 	}
 	s.waitWindows(3)
-	waitXWindows(t, "Parley", 3)
+	waitXWindows(t, "Parley", 2)
 
 	procs := descendants(c.cmd.Process.Pid)
 	if len(procs) < 2*3 {
 		t.Fatalf("%d processes under the core, want at least a window process and its two WebKit helpers per window: %v", len(procs), procs)
 	}
-	for _, id := range xwindows(t, "Parley") {
+	for _, id := range append(xwindows(t, "Parley"), xwindows(t, "Sign in to Parley")...) {
 		closeWindow(t, id)
 		time.Sleep(300 * time.Millisecond)
 	}
@@ -356,11 +356,12 @@ func TestSIGTERMToTheCoreClosesEveryWindow(t *testing.T) {
 	if _, err := control.Send(s.dir, control.Request{Command: control.CmdOpenWindow, Role: "chat"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := control.Send(s.dir, control.Request{Command: control.CmdOpenWindow, Role: "onboarding"}); err != nil {
+	if _, err := control.Send(s.dir, control.Request{Command: control.CmdOpenWindow, Role: "chat"}); err != nil {
 		t.Fatal(err)
 	}
 	s.waitWindows(3)
 	waitXWindows(t, "Sign in to Parley", 1)
+	waitXWindows(t, "Parley", 2)
 	procs := descendants(c.cmd.Process.Pid)
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -395,7 +396,9 @@ func TestKillingProcesses(t *testing.T) {
 		t.Fatal("core died with one of its windows")
 	default:
 	}
-	waitXWindows(t, "Parley", 1)
+	if got := len(xwindows(t, "Parley")) + len(xwindows(t, "Sign in to Parley")); got != 1 {
+		t.Fatalf("%d visible windows after killing one of two", got)
+	}
 
 	// kill -9 of the core: every window process exits within 2 seconds.
 	procs := descendants(c.cmd.Process.Pid)

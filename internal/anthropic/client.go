@@ -109,3 +109,30 @@ func abort(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// Stream sends a streaming request and calls onText with each piece of
+// text as it arrives. It returns the whole reply (with usage) or the error
+// that ended it; the text onText got before an error is the partial reply.
+func (c *Client) Stream(ctx context.Context, params sdk.MessageNewParams, onText func(string)) (*sdk.Message, error) {
+	var msg sdk.Message
+	err := c.call(ctx, func(ctx context.Context) error {
+		stream := c.sdk.Messages.NewStreaming(ctx, params)
+		defer stream.Close()
+		for stream.Next() {
+			ev := stream.Current()
+			if err := msg.Accumulate(ev); err != nil {
+				return err
+			}
+			if d, ok := ev.AsAny().(sdk.ContentBlockDeltaEvent); ok {
+				if t, ok := d.Delta.AsAny().(sdk.TextDelta); ok && t.Text != "" {
+					onText(t.Text)
+				}
+			}
+		}
+		return stream.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &msg, nil
+}

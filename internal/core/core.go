@@ -17,10 +17,24 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/chat"
 	"parley/internal/control"
 	"parley/internal/credential"
 	"parley/internal/ipc"
+	"parley/internal/signin"
 )
+
+// ChatEvent sends a conversation's event to the window showing it. Give it
+// to chat.New.
+func (c *Core) ChatEvent(conv, event string, data any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.windows {
+		if w.conversation == conv && w.ready {
+			w.out.pushEvent(event, data)
+		}
+	}
+}
 
 // quitGrace is how long a window may take to exit after its link closed
 // before the core kills it.
@@ -37,6 +51,12 @@ type Config struct {
 	WindowEnv func() (env []string, devserver string, err error)
 	// Holder is the credential holder whose account every window shows.
 	Holder *credential.Holder
+	// SignIn serves the onboarding wizard (nil: the wizard can only show
+	// the account).
+	SignIn *signin.Service
+	// Chat runs conversations (nil: chat windows cannot send). Give its
+	// emit function Core.ChatEvent.
+	Chat *chat.Service
 }
 
 // Core is the running core. Create it with New and stop it with Shutdown.
@@ -66,6 +86,23 @@ func New(cfg Config) *Core {
 		cfg.Holder.Subscribe(c.setAccount)
 	}
 	return c
+}
+
+// SignInProgress tells every window how a sign-in is going. Give it to
+// signin.Config.Notify.
+func (c *Core) SignInProgress(p ipc.SignInProgress) {
+	c.broadcast(ipc.EventSignIn, p)
+}
+
+// broadcast queues an event for every ready window.
+func (c *Core) broadcast(name string, data any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.windows {
+		if w.ready {
+			w.out.pushEvent(name, data)
+		}
+	}
 }
 
 // setAccount tells every window about an account change. The holder calls
@@ -197,6 +234,12 @@ func (c *Core) watch(w *window) {
 }
 
 func (c *Core) remove(w *window, exitErr error) {
+	if w.role == ipc.RoleOnboarding && c.cfg.SignIn != nil {
+		c.cfg.SignIn.Cancel() // the wizard closed mid-flow: close the listener
+	}
+	if w.conversation != "" && c.cfg.Chat != nil {
+		go c.cfg.Chat.Close(w.conversation) // stop a reply nobody will see
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.windows, w.id)

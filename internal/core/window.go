@@ -33,9 +33,20 @@ func (w *window) info() ipc.WindowInfo {
 	return ipc.WindowInfo{ID: w.id, Role: w.role, Title: title, ConversationID: w.conversation}
 }
 
-// handler serves the requests window w makes on its link.
+// handler serves the requests window w makes on its link, each in its own
+// goroutine so that a slow one (checking a key) holds up nothing else.
 func (c *Core) handler(w *window) jsonrpc2.Handler {
-	return jsonrpc2.HandlerWithError(func(ctx context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+	return jsonrpc2.AsyncHandler(jsonrpc2.HandlerWithError(func(ctx context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+		if c.cfg.SignIn != nil {
+			if res, ok, err := c.handleSignIn(ctx, req); ok {
+				return res, err
+			}
+		}
+		if c.cfg.Chat != nil && w.conversation != "" {
+			if res, ok, err := c.handleChat(w.conversation, req); ok {
+				return res, err
+			}
+		}
 		switch req.Method {
 		case ipc.MethodReady:
 			return c.ready(w), nil
@@ -52,7 +63,7 @@ func (c *Core) handler(w *window) jsonrpc2.Handler {
 		default:
 			return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: fmt.Sprintf("no method %q", req.Method)}
 		}
-	}).SuppressErrClosed()
+	}).SuppressErrClosed())
 }
 
 func unmarshalParams(req *jsonrpc2.Request, v any) error {

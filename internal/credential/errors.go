@@ -14,3 +14,7 @@ var ErrNeedsSignIn = errors.New("your sign-in is no longer accepted: sign in aga
 // ErrInvalidGrant is what a Refresher returns when the server refused the
 // refresh token itself (OAuth "invalid_grant"), as opposed to failing.
 var ErrInvalidGrant = errors.New("the sign-in server refused the refresh token")
+
+// ErrNotSaved is returned by Set when the store failed: nothing changed.
+// The caller may offer another place to keep the sign-in (UseStore).
+var ErrNotSaved = errors.New("your sign-in could not be saved, so nothing changed")

@@ -162,7 +162,7 @@ func (h *Holder) Set(c *Credential) error {
 			return err
 		}
 		if err := h.opt.Store.Set(it); err != nil {
-			return fmt.Errorf("your sign-in could not be saved, so nothing changed: %w", err)
+			return fmt.Errorf("%w: %w", ErrNotSaved, err)
 		}
 	}
 	h.publishLocked(c, Account{State: SignedIn, Kind: c.kind, Label: c.label})

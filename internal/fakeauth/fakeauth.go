@@ -1,16 +1,25 @@
 // Package fakeauth is a fake OAuth 2.0 authorization server on 127.0.0.1,
-// for Parley's tests and its offline demo mode. Its token endpoint speaks
-// both Anthropic's JSON format and standard form encoding, rotates refresh
-// tokens on every use and treats reuse of a spent one as theft (RFC 6819
-// 5.2.2.3): it revokes the whole token family.
+// for Parley's tests and its offline demo mode. Its authorization endpoint
+// checks PKCE (RFC 7636, S256 only) and loopback redirects (RFC 8252) and
+// answers as the mode set with SetAuthorizeMode; its token endpoint speaks
+// both Anthropic's JSON format and standard form encoding, takes each
+// authorization code once, rotates refresh tokens on every use and treats
+// reuse of a spent one as theft (RFC 6819 5.2.2.3): it revokes the whole
+// token family. It publishes an OpenID Connect Discovery document, and can
+// be told to fail in the ways real servers do.
+//
+// It also stands in for the user's browser: following AuthorizeURL's
+// redirects with an http.Client lands on the redirect URI.
 package fakeauth
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -24,20 +33,31 @@ type API interface {
 
 // Server is the fake. Create it with New.
 type Server struct {
-	// URL is the server's base URL; TokenURL its token endpoint.
-	URL, TokenURL string
+	// URL is the server's base URL (and its issuer); AuthorizeURL its
+	// authorization endpoint; TokenURL its token endpoint.
+	URL, AuthorizeURL, TokenURL string
 
-	api API
-	srv *http.Server
+	api       API
+	srv       *http.Server
+	closed    chan struct{} // closed by Close, to release held requests
+	closeOnce sync.Once
 
 	mu              sync.Mutex
 	families        map[string]*family // by refresh token, spent ones included
+	codes           map[string]*authorization
 	accessTTL       time.Duration
 	revokeOnRefresh bool
 	failNext        int
 	refreshCalls    int
 	reused          int
 	hook            func()
+	clientID        string
+	account         string
+	mode            AuthorizeMode
+	fault           TokenFault
+	discovery       DiscoveryFault
+	authorizations  int
+	exchanges       int
 }
 
 // family is one sign-in's chain of rotated tokens.
@@ -61,18 +81,32 @@ func New(api API) *Server {
 	if err != nil {
 		panic("fakeauth: " + err.Error())
 	}
-	s := &Server{api: api, families: map[string]*family{}, accessTTL: time.Hour}
+	s := &Server{
+		api:       api,
+		closed:    make(chan struct{}),
+		families:  map[string]*family{},
+		codes:     map[string]*authorization{},
+		accessTTL: time.Hour,
+		clientID:  "parley-test",
+		account:   "ada@example.com",
+	}
 	s.URL = "http://" + ln.Addr().String()
+	s.AuthorizeURL = s.URL + "/authorize"
 	s.TokenURL = s.URL + "/v1/oauth/token"
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /v1/oauth/token", s.token)
+	mux.HandleFunc("GET /.well-known/openid-configuration", s.openIDConfiguration)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go s.srv.Serve(ln)
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server, and releases requests held by FaultHang.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.srv.Close()
+}
 
 // SetAccessTTL sets how long new access tokens live (default an hour).
 func (s *Server) SetAccessTTL(d time.Duration) {
@@ -156,21 +190,32 @@ func (s *Server) revokeLocked(f *family) {
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	grant, refresh, ok := readTokenRequest(r)
+	req, ok := readTokenRequest(w, r)
 	if !ok {
 		writeError(w, http.StatusBadRequest, "invalid_request", "expected a JSON or form-encoded token request")
 		return
 	}
-	if grant != "refresh_token" {
-		writeError(w, http.StatusBadRequest, "unsupported_grant_type", "only refresh_token is supported here")
-		return
+	switch req.GrantType {
+	case "refresh_token":
+		s.refresh(w, r, req.RefreshToken)
+	case "authorization_code":
+		s.exchange(w, r, req)
+	default:
+		writeError(w, http.StatusBadRequest, "unsupported_grant_type", "only authorization_code and refresh_token are supported here")
 	}
+}
+
+// refresh is the refresh grant (RFC 6749 section 6), with rotation.
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request, refresh string) {
 	s.mu.Lock()
 	s.refreshCalls++
 	hook := s.hook
 	s.mu.Unlock()
 	if hook != nil {
 		hook()
+	}
+	if s.serveFault(w, r) {
+		return
 	}
 
 	s.mu.Lock()
@@ -195,14 +240,19 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_grant", "refresh token already used; the sign-in was revoked")
 		return
 	}
-	t := s.rotateLocked(f)
+	writeToken(w, s.rotateLocked(f))
+}
+
+// writeToken answers a token request with t, as Anthropic's token endpoint
+// does: the account and organization come with the tokens.
+func writeToken(w http.ResponseWriter, t Token) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{
 		"access_token":  t.AccessToken,
 		"refresh_token": t.RefreshToken,
 		"token_type":    "Bearer",
 		"expires_in":    int(time.Until(t.Expiry).Round(time.Second).Seconds()),
-		"account":       map[string]string{"email_address": f.account, "uuid": "acct-" + f.account},
+		"account":       map[string]string{"email_address": t.Account, "uuid": "acct-" + t.Account},
 		"organization":  map[string]string{"name": "Fake Org", "uuid": "org-fake"},
 	})
 }
@@ -214,21 +264,42 @@ func (s *Server) ReusedRefreshTokens() int {
 	return s.reused
 }
 
-func readTokenRequest(r *http.Request) (grant, refresh string, ok bool) {
+// tokenRequest is a token request's fields, of either grant.
+type tokenRequest struct {
+	GrantType    string `json:"grant_type"`
+	RefreshToken string `json:"refresh_token"`
+	Code         string `json:"code"`
+	RedirectURI  string `json:"redirect_uri"`
+	ClientID     string `json:"client_id"`
+	CodeVerifier string `json:"code_verifier"`
+	State        string `json:"state"`
+}
+
+// readTokenRequest reads the whole body (so that a client going away is
+// noticed) as JSON or as a form.
+func readTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, bool) {
+	var req tokenRequest
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))
+	if err != nil {
+		return req, false
+	}
 	if r.Header.Get("Content-Type") == "application/json" {
-		var body struct {
-			GrantType    string `json:"grant_type"`
-			RefreshToken string `json:"refresh_token"`
-		}
-		if json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16)).Decode(&body) != nil {
-			return "", "", false
-		}
-		return body.GrantType, body.RefreshToken, true
+		return req, json.Unmarshal(raw, &req) == nil
 	}
-	if r.ParseForm() != nil {
-		return "", "", false
+	form, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return req, false
 	}
-	return r.PostForm.Get("grant_type"), r.PostForm.Get("refresh_token"), true
+	req = tokenRequest{
+		GrantType:    form.Get("grant_type"),
+		RefreshToken: form.Get("refresh_token"),
+		Code:         form.Get("code"),
+		RedirectURI:  form.Get("redirect_uri"),
+		ClientID:     form.Get("client_id"),
+		CodeVerifier: form.Get("code_verifier"),
+		State:        form.Get("state"),
+	}
+	return req, true
 }
 
 func writeError(w http.ResponseWriter, status int, code, desc string) {

@@ -24,7 +24,29 @@ const (
 	MethodReady = "ready"
 	// MethodOpenWindow asks the core for a new window; params [OpenWindowParams].
 	MethodOpenWindow = "openWindow"
+
+	// The onboarding wizard's methods. Params carry what the user typed;
+	// results and events never carry a secret back.
+	MethodSignInOptions = "signInOptions" // result [SignInOptions]
+	MethodSignInWithKey = "signInWithKey" // params [KeyParams]
+	MethodImportEnvKey  = "importEnvKey"
+	MethodStartOAuth    = "startOAuth" // params [MethodParams]
+	MethodPasteCode     = "pasteCode"  // params [CodeParams]
+	MethodCancelSignIn  = "cancelSignIn"
+	MethodChooseStorage = "chooseStorage" // params [StorageParams]
+	MethodSignOut       = "signOut"
+
+	// A chat window's methods, on its own conversation.
+	MethodChatMessages = "chatMessages" // result: the conversation's messages
+	MethodChatSend     = "chatSend"     // params [TextParams]
+	MethodChatStop     = "chatStop"
+	MethodChatRetry    = "chatRetry"
 )
+
+// TextParams carries what the user typed.
+type TextParams struct {
+	Text string `json:"text"`
+}
 
 // Notifications the core sends to a window.
 const (
@@ -38,7 +60,63 @@ const (
 const (
 	EventWindows = "windows" // data: []WindowInfo, every open window
 	EventAccount = "account" // data: Account
+	EventSignIn  = "signin"  // data: SignInProgress
 )
+
+// SignInProgress is what the wizard shows of a sign-in under way.
+type SignInProgress struct {
+	State   string `json:"state"`             // one of the SignIn* states
+	Method  string `json:"method,omitempty"`  // "api-key" or an OAuth profile
+	Message string `json:"message,omitempty"` // for the user
+	AuthURL string `json:"authUrl,omitempty"` // to open by hand if the browser did not
+}
+
+// Sign-in progress states.
+const (
+	SignInIdle      = "idle"
+	SignInBrowser   = "waiting-for-browser"
+	SignInChecking  = "checking"
+	SignInDone      = "signed-in"
+	SignInFailed    = "failed"
+	SignInNoStorage = "needs-storage" // saving failed: the user chooses where to keep it
+)
+
+// KeyParams carries an API key the user pasted.
+type KeyParams struct {
+	Key string `json:"key"`
+}
+
+// MethodParams names a sign-in method.
+type MethodParams struct {
+	Method string `json:"method"`
+}
+
+// CodeParams carries an authorization code the user pasted.
+type CodeParams struct {
+	Code string `json:"code"`
+}
+
+// StorageParams is the user's choice of where to keep the sign-in.
+type StorageParams struct {
+	Choice string `json:"choice"` // "session" or "file"
+	Path   string `json:"path,omitempty"`
+}
+
+// SignInOptions is what the wizard needs to start.
+type SignInOptions struct {
+	Methods    []SignInMethod `json:"methods"`
+	EnvKeyHint string         `json:"envKeyHint,omitempty"` // masked, when ANTHROPIC_API_KEY is set
+	Storage    string         `json:"storage"`              // where a sign-in will be kept, in words
+	Progress   SignInProgress `json:"progress"`             // a sign-in under way, if any
+}
+
+// SignInMethod is one way to sign in.
+type SignInMethod struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Problem     string `json:"problem,omitempty"`
+}
 
 // Window roles.
 const (

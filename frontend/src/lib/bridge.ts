@@ -1,8 +1,24 @@
 // The one module that talks to the Go side. Components use the Backend
 // interface below and never touch window.go or window.runtime themselves.
-import { OpenWindow, Ready } from '../../wailsjs/go/main/App';
-import type { ipc } from '../../wailsjs/go/models';
-import { EventsOn } from '../../wailsjs/runtime/runtime';
+import {
+  CancelSignIn,
+  ChatMessages,
+  ChatRetry,
+  ChatSend,
+  ChatStop,
+  ChooseStorage,
+  CloseWindow,
+  ImportEnvKey,
+  OpenWindow,
+  PasteCode,
+  Ready,
+  SignInOptions,
+  SignInWithKey,
+  SignOut,
+  StartOAuth,
+} from '../../wailsjs/go/main/App';
+import type { chat, ipc } from '../../wailsjs/go/models';
+import { ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 
 export type Role = 'chat' | 'onboarding';
 
@@ -27,17 +43,65 @@ export interface Account {
   problem?: string;
 }
 
+/** How a sign-in is going (mirrors ipc.SignInProgress). */
+export interface SignInProgress {
+  state: 'idle' | 'waiting-for-browser' | 'checking' | 'signed-in' | 'failed' | 'needs-storage';
+  method?: string;
+  message?: string;
+  /** The browser sign-in address, to open by hand if the browser did not. */
+  authUrl?: string;
+}
+
+/** What the wizard offers (mirrors ipc.SignInOptions). */
+export type SignInOptions = ipc.SignInOptions;
+export type SignInMethod = ipc.SignInMethod;
+
+/** One turn of a conversation (mirrors chat.Message). */
+export type ChatMessage = chat.Message;
+
+/** A conversation event: a whole message, text to append, or a removal. */
+export interface ChatUpdate {
+  index: number;
+  message?: ChatMessage;
+  text?: string;
+}
+
+/** Handlers for one conversation's events. */
+export interface ChatHandlers {
+  message(u: ChatUpdate): void;
+  delta(u: ChatUpdate): void;
+  removed(u: ChatUpdate): void;
+}
+
 /** The events the core sends, by name, with their data. */
 export interface Events {
   windows: WindowInfo[];
   account: Account;
+  signin: SignInProgress;
 }
 
-/** What a page can ask of the core. */
+/** What a page can ask of the core. Failures reject with the core's message. */
 export interface Backend {
   /** Says the page listens; call it only after subscribing with on(). */
   ready(): Promise<Hello>;
   openWindow(role: Role): Promise<void>;
+  closeWindow(): Promise<void>;
+  signInOptions(): Promise<SignInOptions>;
+  /** Hands a pasted key to the core, which checks and keeps it. */
+  signInWithKey(key: string): Promise<void>;
+  importEnvKey(): Promise<void>;
+  startOAuth(method: string): Promise<void>;
+  pasteCode(code: string): Promise<void>;
+  cancelSignIn(): Promise<void>;
+  chooseStorage(choice: 'session' | 'file'): Promise<void>;
+  signOut(): Promise<void>;
+  copyText(text: string): Promise<boolean>;
+  chatMessages(): Promise<ChatMessage[]>;
+  chatSend(text: string): Promise<void>;
+  chatStop(): Promise<void>;
+  chatRetry(): Promise<void>;
+  /** Subscribes to conversation conv's events; returns the unsubscribe function. */
+  onChat(conv: string, h: ChatHandlers): () => void;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof Events>(name: K, handler: (data: Events[K]) => void): () => void;
 }
@@ -46,5 +110,25 @@ export interface Backend {
 export const wailsBackend: Backend = {
   ready: () => Ready(),
   openWindow: (role) => OpenWindow(role),
+  closeWindow: () => CloseWindow(),
+  signInOptions: () => SignInOptions(),
+  signInWithKey: (key) => SignInWithKey(key),
+  importEnvKey: () => ImportEnvKey(),
+  startOAuth: (method) => StartOAuth(method),
+  pasteCode: (code) => PasteCode(code),
+  cancelSignIn: () => CancelSignIn(),
+  chooseStorage: (choice) => ChooseStorage(choice),
+  signOut: () => SignOut(),
+  copyText: (text) => ClipboardSetText(text),
+  chatMessages: () => ChatMessages(),
+  chatSend: (text) => ChatSend(text),
+  chatStop: () => ChatStop(),
+  chatRetry: () => ChatRetry(),
+  onChat: (conv, h) => {
+    const offs = (['message', 'delta', 'removed'] as const).map((kind) =>
+      EventsOn(`chat:${kind}:${conv}`, (u: ChatUpdate) => h[kind](u)),
+    );
+    return () => offs.forEach((off) => off());
+  },
   on: (name, handler) => EventsOn(name, handler),
 };

@@ -1,4 +1,4 @@
-import type { Account, Backend, Hello, Role, WindowInfo } from './bridge';
+import type { Account, Backend, Hello, Role, SignInProgress, WindowInfo } from './bridge';
 
 /**
  * A window's view of the core's state. Create one per page and call start()
@@ -9,6 +9,7 @@ export class Session {
   hello = $state<Hello | null>(null);
   windows = $state<WindowInfo[]>([]);
   account = $state<Account>({ state: 'signed-out' });
+  signin = $state<SignInProgress>({ state: 'idle' });
   /** What went wrong, in words for the user, or null. */
   error = $state<string | null>(null);
 
@@ -21,11 +22,17 @@ export class Session {
   async start(): Promise<void> {
     this.#backend.on('windows', (list) => (this.windows = list));
     this.#backend.on('account', (account) => (this.account = account));
+    this.#backend.on('signin', (progress) => (this.signin = progress));
     try {
       this.hello = await this.#backend.ready();
     } catch (err) {
       this.error = `This window lost contact with Parley (${describe(err)}). Close it and start Parley again.`;
     }
+  }
+
+  /** The core, for views that call it directly (the wizard). */
+  get backend(): Backend {
+    return this.#backend;
   }
 
   async openWindow(role: Role): Promise<void> {

@@ -5,6 +5,21 @@ import { Session } from './session.svelte';
 // An in-memory stand-in for the core: it emits state the moment a page is
 // ready, as the real core does, and records what the page asked for.
 class CoreStandIn implements Backend {
+  closeWindow = async () => {};
+  signInOptions = async () => ({ methods: [], storage: 'in the system keyring', progress: { state: 'idle' } });
+  signInWithKey = async () => {};
+  importEnvKey = async () => {};
+  startOAuth = async () => {};
+  pasteCode = async () => {};
+  cancelSignIn = async () => {};
+  chooseStorage = async () => {};
+  signOut = async () => {};
+  copyText = async () => true;
+  chatMessages = async () => [];
+  chatSend = async () => {};
+  chatStop = async () => {};
+  chatRetry = async () => {};
+  onChat = () => () => {};
   handlers = new Map<string, (data: unknown) => void>();
   calls: string[] = [];
   opened: Role[] = [];
@@ -37,7 +52,7 @@ describe('Session', () => {
     const core = new CoreStandIn();
     const s = new Session(core);
     await s.start();
-    expect(core.calls).toEqual(['on:windows', 'on:account', 'ready']);
+    expect(core.calls).toEqual(['on:windows', 'on:account', 'on:signin', 'ready']);
     expect(s.account).toEqual({ state: 'signed-in', label: 'ada@example.com' });
     expect(s.windows.map((w) => w.id)).toEqual([1]);
     expect(s.hello?.conversationId).toBe('c-1');

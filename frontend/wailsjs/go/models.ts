@@ -1,9 +1,43 @@
+export namespace chat {
+	
+	export interface Usage {
+	    input: number;
+	    output: number;
+	}
+	export interface Message {
+	    role: string;
+	    text: string;
+	    status?: string;
+	    error?: string;
+	    usage?: Usage;
+	}
+
+}
+
 export namespace ipc {
 	
 	export interface Hello {
 	    windowId: number;
 	    role: string;
 	    conversationId?: string;
+	}
+	export interface SignInMethod {
+	    id: string;
+	    name: string;
+	    description: string;
+	    problem?: string;
+	}
+	export interface SignInProgress {
+	    state: string;
+	    method?: string;
+	    message?: string;
+	    authUrl?: string;
+	}
+	export interface SignInOptions {
+	    methods: SignInMethod[];
+	    envKeyHint?: string;
+	    storage: string;
+	    progress: SignInProgress;
 	}
 
 }

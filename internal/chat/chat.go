@@ -1,0 +1,273 @@
+// Package chat runs Parley's conversations in the core: one goroutine per
+// reply being generated, cancellable, with the reply's text sent to its
+// window in batches at display rate, never one message per token.
+package chat
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	sdk "github.com/anthropics/anthropic-sdk-go/v2"
+
+	"parley/internal/anthropic"
+)
+
+// Message statuses.
+const (
+	StatusComplete    = "complete"
+	StatusStreaming   = "streaming"
+	StatusStopped     = "stopped"
+	StatusInterrupted = "interrupted" // the connection dropped mid-reply
+	StatusError       = "error"
+)
+
+// Message is one turn of a conversation, as windows show it.
+type Message struct {
+	Role   string `json:"role"` // "user" or "assistant"
+	Text   string `json:"text"`
+	Status string `json:"status,omitempty"`
+	// Error says, for the user, why the reply ended early.
+	Error string `json:"error,omitempty"`
+	Usage *Usage `json:"usage,omitempty"`
+}
+
+// Usage is a reply's token count.
+type Usage struct {
+	Input  int64 `json:"input"`
+	Output int64 `json:"output"`
+}
+
+// Event names, per conversation: "chat:<kind>:<conversation id>", so that a
+// window never receives another conversation's text.
+const (
+	EventMessage = "message" // data: Update with the whole message
+	EventDelta   = "delta"   // data: Update with text to append
+	EventRemoved = "removed" // data: Update naming the message removed (the last)
+)
+
+// Update is the data of a chat event.
+type Update struct {
+	Index   int      `json:"index"`
+	Message *Message `json:"message,omitempty"` // EventMessage
+	Text    string   `json:"text,omitempty"`    // EventDelta
+}
+
+// EventName is the event name for kind in conversation conv.
+func EventName(kind, conv string) string { return "chat:" + kind + ":" + conv }
+
+// DefaultModel is used until the user picks one.
+const DefaultModel = "claude-sonnet-4-5"
+
+// Service holds the open conversations. Create it with New.
+type Service struct {
+	client   *anthropic.Client
+	emit     func(conv, event string, data any)
+	interval time.Duration
+
+	mu    sync.Mutex
+	convs map[string]*conversation
+}
+
+type conversation struct {
+	msgs   []Message
+	model  string
+	cancel context.CancelFunc // non-nil while a reply is generated
+	done   chan struct{}
+}
+
+// New returns a Service that sends with client and tells windows through
+// emit (which must not block), at most once per interval (default 33 ms,
+// about 30 updates a second) while a reply streams.
+func New(client *anthropic.Client, emit func(conv, event string, data any), interval time.Duration) *Service {
+	if interval == 0 {
+		interval = 33 * time.Millisecond
+	}
+	return &Service{client: client, emit: emit, interval: interval, convs: map[string]*conversation{}}
+}
+
+func (s *Service) conv(id string) *conversation {
+	c, ok := s.convs[id]
+	if !ok {
+		c = &conversation{model: DefaultModel}
+		s.convs[id] = c
+	}
+	return c
+}
+
+// Messages returns a copy of a conversation's messages.
+func (s *Service) Messages(id string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.conv(id).msgs...)
+}
+
+// ErrBusy is returned when a reply is still being generated.
+var ErrBusy = errors.New("Claude is still answering: wait, or press Stop first")
+
+// Send adds the user's text to conversation id and starts Claude's reply.
+func (s *Service) Send(id, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return errors.New("type a message first")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conv(id)
+	if c.cancel != nil {
+		return ErrBusy
+	}
+	if n := len(c.msgs); n > 0 && c.msgs[n-1].Role == "assistant" && c.msgs[n-1].Text == "" {
+		// A reply that failed before any text: the new message replaces it.
+		c.msgs = c.msgs[:n-1]
+		s.emit(id, EventName(EventRemoved, id), Update{Index: n - 1})
+	}
+	c.msgs = append(c.msgs, Message{Role: "user", Text: text, Status: StatusComplete})
+	s.emitMessageLocked(id, c, len(c.msgs)-1)
+	s.startLocked(id, c)
+	return nil
+}
+
+// Retry replaces the last reply, if it ended early, with a new one.
+func (s *Service) Retry(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conv(id)
+	if c.cancel != nil {
+		return ErrBusy
+	}
+	n := len(c.msgs)
+	if n == 0 || c.msgs[n-1].Role != "assistant" || c.msgs[n-1].Status == StatusComplete {
+		return errors.New("there is no failed reply to retry")
+	}
+	c.msgs = c.msgs[:n-1]
+	s.startLocked(id, c)
+	return nil
+}
+
+// Stop ends the reply being generated in conversation id, keeping the text
+// so far, and returns once it has ended.
+func (s *Service) Stop(id string) {
+	s.mu.Lock()
+	c := s.conv(id)
+	cancel, done := c.cancel, c.done
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// Close stops every reply (the core is exiting, or the window closed).
+func (s *Service) Close(id string) {
+	s.Stop(id)
+	s.mu.Lock()
+	delete(s.convs, id)
+	s.mu.Unlock()
+}
+
+// startLocked appends an empty reply and generates it in a goroutine.
+func (s *Service) startLocked(id string, c *conversation) {
+	params := sdk.MessageNewParams{Model: sdk.Model(c.model), MaxTokens: 4096, Messages: turns(c.msgs)}
+	c.msgs = append(c.msgs, Message{Role: "assistant", Status: StatusStreaming})
+	index := len(c.msgs) - 1
+	s.emitMessageLocked(id, c, index)
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel, c.done = cancel, make(chan struct{})
+	go s.generate(ctx, id, c, index, params)
+}
+
+// generate streams one reply, sending its text at most once per interval.
+func (s *Service) generate(ctx context.Context, id string, c *conversation, index int, params sdk.MessageNewParams) {
+	var mu sync.Mutex
+	var pending, all strings.Builder
+	flush := func() {
+		mu.Lock()
+		text := pending.String()
+		pending.Reset()
+		mu.Unlock()
+		if text != "" {
+			s.emit(id, EventName(EventDelta, id), Update{Index: index, Text: text})
+		}
+	}
+	tick := time.NewTicker(s.interval)
+	stopTick := make(chan struct{})
+	tickDone := make(chan struct{})
+	go func() {
+		defer close(tickDone)
+		for {
+			select {
+			case <-tick.C:
+				flush()
+			case <-stopTick:
+				return
+			}
+		}
+	}()
+	msg, err := s.client.Stream(ctx, params, func(t string) {
+		mu.Lock()
+		pending.WriteString(t)
+		all.WriteString(t)
+		mu.Unlock()
+	})
+	tick.Stop()
+	close(stopTick)
+	<-tickDone
+	flush()
+
+	final := Message{Role: "assistant", Text: all.String(), Status: StatusComplete}
+	switch {
+	case err == nil:
+		final.Usage = &Usage{Input: msg.Usage.InputTokens, Output: msg.Usage.OutputTokens}
+	case ctx.Err() != nil:
+		final.Status = StatusStopped
+	case final.Text != "":
+		final.Status, final.Error = StatusInterrupted, "The reply was cut off: "+anthropic.Explain(err)
+	default:
+		final.Status, final.Error = StatusError, anthropic.Explain(err)
+	}
+	s.mu.Lock()
+	c.msgs[index] = final
+	c.cancel = nil
+	done := c.done
+	s.emitMessageLocked(id, c, index)
+	s.mu.Unlock()
+	close(done)
+}
+
+func (s *Service) emitMessageLocked(id string, c *conversation, index int) {
+	m := c.msgs[index]
+	s.emit(id, EventName(EventMessage, id), Update{Index: index, Message: &m})
+}
+
+// turns makes the API's alternating turns from the messages: consecutive
+// messages of one role (a user message whose reply failed, then another)
+// become one turn, and replies without text are left out.
+func turns(msgs []Message) []sdk.MessageParam {
+	type turn struct {
+		role   string
+		blocks []sdk.ContentBlockParamUnion
+	}
+	var ts []turn
+	for _, m := range msgs {
+		if m.Text == "" {
+			continue
+		}
+		if n := len(ts); n > 0 && ts[n-1].role == m.Role {
+			ts[n-1].blocks = append(ts[n-1].blocks, sdk.NewTextBlock(m.Text))
+			continue
+		}
+		ts = append(ts, turn{m.Role, []sdk.ContentBlockParamUnion{sdk.NewTextBlock(m.Text)}})
+	}
+	out := make([]sdk.MessageParam, len(ts))
+	for i, t := range ts {
+		if t.role == "user" {
+			out[i] = sdk.NewUserMessage(t.blocks...)
+		} else {
+			out[i] = sdk.NewAssistantMessage(t.blocks...)
+		}
+	}
+	return out
+}

@@ -1,0 +1,29 @@
+package core
+
+import (
+	"github.com/sourcegraph/jsonrpc2"
+
+	"parley/internal/ipc"
+)
+
+// handleChat serves a chat window's methods on its conversation conv; ok
+// is false for other methods.
+func (c *Core) handleChat(conv string, req *jsonrpc2.Request) (result any, ok bool, err error) {
+	s := c.cfg.Chat
+	switch req.Method {
+	case ipc.MethodChatMessages:
+		return s.Messages(conv), true, nil
+	case ipc.MethodChatSend:
+		var p ipc.TextParams
+		if err := unmarshalParams(req, &p); err != nil {
+			return nil, true, err
+		}
+		return nil, true, s.Send(conv, p.Text)
+	case ipc.MethodChatStop:
+		s.Stop(conv)
+		return nil, true, nil
+	case ipc.MethodChatRetry:
+		return nil, true, s.Retry(conv)
+	}
+	return nil, false, nil
+}

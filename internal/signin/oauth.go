@@ -1,0 +1,182 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"parley/internal/credential"
+	"parley/internal/ipc"
+	"parley/internal/oauth"
+	"parley/internal/settings"
+)
+
+// OAuth profile ids, as stored in credentials.
+const (
+	ProfileAnthropic = "anthropic"
+	ProfileGateway   = "gateway"
+)
+
+// oauthBeta is the anthropic-beta value Anthropic's OAuth protocol needs.
+const oauthBeta = "oauth-2025-04-20"
+
+// Methods lists the ways to sign in, with what each still needs.
+func (s *Service) Methods() []ipc.SignInMethod {
+	st := s.Settings()
+	ms := []ipc.SignInMethod{
+		{ID: "api-key", Name: "API key", Description: "Paste a key from the Anthropic Console."},
+		{ID: ProfileAnthropic, Name: "Anthropic account", Description: "Sign in with your Anthropic Console account in your browser."},
+		{ID: ProfileGateway, Name: "Your organisation's sign-in", Description: "For organisations that reach Claude through their own gateway."},
+	}
+	if st.Anthropic.ClientID == "" {
+		ms[1].Problem = "Needs an OAuth client ID from your Anthropic organisation, set in Parley's settings file."
+	}
+	if st.Gateway.Issuer == "" || st.Gateway.ClientID == "" || st.Gateway.APIBaseURL == "" {
+		ms[2].Problem = "Needs your organisation's sign-in address, client ID and API address, set in Parley's settings file."
+	}
+	return ms
+}
+
+// profiles returns the OAuth profiles the settings describe, endpoints of
+// the gateway discovered if ctx allows (nil ctx: not discovered).
+func (s *Service) profile(ctx context.Context, id string) (oauth.Profile, error) {
+	st := s.Settings()
+	switch id {
+	case ProfileAnthropic:
+		if st.Anthropic.ClientID == "" {
+			return oauth.Profile{}, errors.New("Anthropic account sign-in needs an OAuth client ID in Parley's settings")
+		}
+		p := oauth.Profile{Name: id, ClientID: st.Anthropic.ClientID, Format: oauth.JSON, Beta: oauthBeta,
+			AuthorizeURL: st.Anthropic.AuthorizeURL, TokenURL: st.Anthropic.TokenURL}
+		if p.AuthorizeURL == "" {
+			p.AuthorizeURL = "https://console.anthropic.com/oauth/authorize"
+		}
+		if p.TokenURL == "" {
+			p.TokenURL = strings.TrimSuffix(st.API(), "/") + "/v1/oauth/token"
+		}
+		return p, nil
+	case ProfileGateway:
+		g := st.Gateway
+		if g.Issuer == "" || g.ClientID == "" {
+			return oauth.Profile{}, errors.New("your organisation's sign-in needs its address and client ID in Parley's settings")
+		}
+		p := oauth.Profile{Name: id, ClientID: g.ClientID, Format: oauth.Form, Scopes: g.Scopes}
+		if ctx == nil {
+			return p, nil
+		}
+		authz, token, err := oauth.Discover(ctx, s.cfg.HTTP, g.Issuer)
+		if err != nil {
+			return oauth.Profile{}, fmt.Errorf("could not read your organisation's sign-in settings from %s: %w", g.Issuer, err)
+		}
+		p.AuthorizeURL, p.TokenURL = authz, token
+		return p, nil
+	}
+	return oauth.Profile{}, fmt.Errorf("unknown sign-in method %q", id)
+}
+
+// StartOAuth begins an OAuth sign-in with profile id in the system
+// browser and returns at once; progress goes to Notify. A sign-in already
+// under way is cancelled first.
+func (s *Service) StartOAuth(ctx context.Context, id string) error {
+	s.Cancel()
+	p, err := s.profile(ctx, id)
+	if err != nil {
+		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: id, Message: err.Error()})
+		return err
+	}
+	f, err := oauth.Start(p, oauth.FlowOptions{Timeout: s.cfg.FlowTimeout, HTTP: s.cfg.HTTP})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.flow = f
+	s.flowID++
+	myID := s.flowID
+	s.mu.Unlock()
+	msg := "Finish signing in in your browser. If it did not open, open the link below."
+	if err := s.cfg.OpenBrowser(f.AuthURL()); err != nil {
+		msg = err.Error() + ". Open the link below yourself."
+	}
+	s.report(ipc.SignInProgress{State: ipc.SignInBrowser, Method: id, Message: msg, AuthURL: f.AuthURL()})
+	go func() {
+		tok, err := f.Wait(context.Background())
+		s.finishOAuth(myID, id, tok, err)
+	}()
+	return nil
+}
+
+// PasteCode completes the OAuth sign-in under way with a code the user
+// copied from the browser, for when the redirect cannot reach Parley.
+func (s *Service) PasteCode(ctx context.Context, pasted string) error {
+	s.mu.Lock()
+	f, myID := s.flow, s.flowID
+	method := s.progress.Method
+	s.mu.Unlock()
+	if f == nil {
+		return errors.New("no sign-in is waiting for a code; start again")
+	}
+	tok, err := f.PasteCode(ctx, pasted)
+	if err != nil && errors.Is(err, oauth.ErrMalformedCode) {
+		return err // the flow goes on: the user can paste again
+	}
+	return s.finishOAuth(myID, method, tok, err)
+}
+
+// finishOAuth keeps the result of flow myID, unless it was cancelled or
+// replaced meanwhile.
+func (s *Service) finishOAuth(myID int, method string, tok credential.Token, err error) error {
+	s.mu.Lock()
+	current := s.flowID == myID && s.flow != nil
+	if current {
+		s.flow = nil
+	}
+	s.mu.Unlock()
+	if !current || errors.Is(err, oauth.ErrCancelled) {
+		return err
+	}
+	if err != nil {
+		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: method, Message: err.Error()})
+		return err
+	}
+	c, err := credential.NewOAuth(tok, method)
+	if err != nil {
+		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: method, Message: err.Error()})
+		return err
+	}
+	return s.keep(c, method)
+}
+
+// APIBaseURL returns where requests made with an OAuth profile go ("" for
+// the default API). The Anthropic client asks it per request.
+func (s *Service) APIBaseURL(profile string) string {
+	st := s.Settings()
+	if profile == ProfileGateway {
+		return st.Gateway.APIBaseURL
+	}
+	return ""
+}
+
+// Refresher renews tokens for every OAuth profile, from the current
+// settings; it satisfies credential.Refresher.
+func (s *Service) Refresh(ctx context.Context, profile, refreshToken string) (credential.Token, error) {
+	p, err := s.profile(ctx, profile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	r := oauth.Refresher{Profiles: map[string]oauth.Profile{profile: p}, HTTP: s.cfg.HTTP}
+	return r.Refresh(ctx, profile, refreshToken)
+}
+
+var _ credential.Refresher = (*Service)(nil)
+
+// StorageName says where a sign-in will be kept, for the wizard.
+func (s *Service) StorageName() string {
+	switch st := s.Settings(); st.Storage {
+	case settings.StorageSession:
+		return "for this session only"
+	case settings.StorageFile:
+		return "in " + st.CredentialsFile
+	}
+	return "in the system keyring"
+}
