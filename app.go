@@ -182,11 +182,11 @@ func (a *App) ChooseStorage(choice string) error {
 // SignOut signs out of Parley in every window.
 func (a *App) SignOut() error { return a.call(ipc.MethodSignOut, nil, nil) }
 
-// ChatMessages returns this window's conversation so far.
-func (a *App) ChatMessages() ([]chat.Message, error) {
-	var ms []chat.Message
-	err := a.call(ipc.MethodChatMessages, nil, &ms)
-	return ms, err
+// ChatMessages returns this window's conversation as it stands.
+func (a *App) ChatMessages() (chat.Snapshot, error) {
+	var snap chat.Snapshot
+	err := a.call(ipc.MethodChatMessages, nil, &snap)
+	return snap, err
 }
 
 // ChatSend sends what the user typed in this window's conversation.

@@ -1,7 +1,7 @@
 // Helpers for driving a dev build of Parley: one core, a devserver port per
 // window, and headless Chromium (Debian's, through playwright-core).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,13 +10,22 @@ import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Starts a dev-build core with fresh XDG directories; resolves once it runs a window. */
-export async function startParley() {
+/**
+ * Starts a dev-build core with fresh XDG directories, and resolves once it
+ * runs a window. settings, if given, is written as Parley's settings file;
+ * env adds to the environment.
+ */
+export async function startParley({ settings, env: extra } = {}) {
   const base = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
-  const env = { ...process.env, assetdir: path.join(root, 'frontend/dist') };
+  const env = { ...process.env, assetdir: path.join(root, 'frontend/dist'), ...extra };
+  delete env.ANTHROPIC_API_KEY;
   for (const [k, v] of Object.entries({ XDG_RUNTIME_DIR: 'run', XDG_DATA_HOME: 'data', XDG_CONFIG_HOME: 'config', XDG_CACHE_HOME: 'cache', XDG_STATE_HOME: 'state' })) {
     env[k] = path.join(base, v);
     mkdirSync(env[k], { recursive: true, mode: 0o700 });
+  }
+  if (settings) {
+    mkdirSync(path.join(env.XDG_CONFIG_HOME, 'parley'), { recursive: true });
+    writeFileSync(path.join(env.XDG_CONFIG_HOME, 'parley', 'settings.json'), JSON.stringify(settings));
   }
   const proc = spawn(path.join(root, 'build/bin/parley-dev'), [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -96,3 +105,40 @@ export async function openPage(browser, w) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the fake Anthropic API and OAuth server (build/bin/parley-fakes).
+ * Returns their addresses and admin(path, body) to steer them.
+ */
+export async function startFakes() {
+  const proc = spawn(path.join(root, 'build/bin/parley-fakes'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    let buf = '';
+    proc.stdout.on('data', (d) => {
+      buf += d;
+      if (buf.includes('\n')) resolve(buf.split('\n')[0]);
+    });
+    proc.on('exit', () => reject(new Error('fakes exited')));
+  });
+  const urls = JSON.parse(line);
+  return {
+    ...urls,
+    async admin(p, body) {
+      const r = await fetch(urls.admin + p, body ? { method: 'POST', body: JSON.stringify(body) } : {});
+      if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    stop: () => proc.stdin.end(),
+  };
+}
+
+/** Waits until pred() is truthy (polling), or fails with what. */
+export async function until(what, pred, timeout = 15000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

@@ -48,8 +48,11 @@ const (
 	EventRemoved = "removed" // data: Update naming the message removed (the last)
 )
 
-// Update is the data of a chat event.
+// Update is the data of a chat event. Seq numbers a conversation's events
+// from 1: a window applies them in that order (a dev build's websocket can
+// deliver events out of order) and ignores those already in a Snapshot.
 type Update struct {
+	Seq     int      `json:"seq"`
 	Index   int      `json:"index"`
 	Message *Message `json:"message,omitempty"` // EventMessage
 	Text    string   `json:"text,omitempty"`    // EventDelta
@@ -72,6 +75,9 @@ type Service struct {
 }
 
 type conversation struct {
+	emitMu sync.Mutex // orders emission; held only while queueing an event
+	seq    int        // the last event's Seq
+	sent   string     // the streaming reply's text sent so far
 	msgs   []Message
 	model  string
 	cancel context.CancelFunc // non-nil while a reply is generated
@@ -97,11 +103,48 @@ func (s *Service) conv(id string) *conversation {
 	return c
 }
 
+// Snapshot is a conversation as it stands, and the Seq of the last event
+// it includes.
+type Snapshot struct {
+	Messages []Message `json:"messages"`
+	Seq      int       `json:"seq"`
+}
+
+// Snapshot returns conversation id as it stands, for a window that opens
+// or reloads.
+func (s *Service) Snapshot(id string) Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conv(id)
+	c.emitMu.Lock()
+	defer c.emitMu.Unlock()
+	// Text streamed but not yet sent is in the next delta, after c.seq.
+	msgs := append([]Message{}, c.msgs...)
+	for i := range msgs {
+		if msgs[i].Status == StatusStreaming {
+			msgs[i].Text = c.sent
+		}
+	}
+	return Snapshot{Messages: msgs, Seq: c.seq}
+}
+
 // Messages returns a copy of a conversation's messages.
 func (s *Service) Messages(id string) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.conv(id).msgs...)
+}
+
+// send queues an event for conversation id's window with the next Seq.
+func (s *Service) send(id string, c *conversation, kind string, u Update) {
+	c.emitMu.Lock()
+	defer c.emitMu.Unlock()
+	c.seq++
+	u.Seq = c.seq
+	if kind == EventDelta {
+		c.sent += u.Text
+	}
+	s.emit(id, EventName(kind, id), u)
 }
 
 // ErrBusy is returned when a reply is still being generated.
@@ -122,7 +165,7 @@ func (s *Service) Send(id, text string) error {
 	if n := len(c.msgs); n > 0 && c.msgs[n-1].Role == "assistant" && c.msgs[n-1].Text == "" {
 		// A reply that failed before any text: the new message replaces it.
 		c.msgs = c.msgs[:n-1]
-		s.emit(id, EventName(EventRemoved, id), Update{Index: n - 1})
+		s.send(id, c, EventRemoved, Update{Index: n - 1})
 	}
 	c.msgs = append(c.msgs, Message{Role: "user", Text: text, Status: StatusComplete})
 	s.emitMessageLocked(id, c, len(c.msgs)-1)
@@ -189,7 +232,7 @@ func (s *Service) generate(ctx context.Context, id string, c *conversation, inde
 		pending.Reset()
 		mu.Unlock()
 		if text != "" {
-			s.emit(id, EventName(EventDelta, id), Update{Index: index, Text: text})
+			s.send(id, c, EventDelta, Update{Index: index, Text: text})
 		}
 	}
 	tick := time.NewTicker(s.interval)
@@ -239,7 +282,12 @@ func (s *Service) generate(ctx context.Context, id string, c *conversation, inde
 
 func (s *Service) emitMessageLocked(id string, c *conversation, index int) {
 	m := c.msgs[index]
-	s.emit(id, EventName(EventMessage, id), Update{Index: index, Message: &m})
+	if m.Status == StatusStreaming {
+		c.emitMu.Lock()
+		c.sent = ""
+		c.emitMu.Unlock()
+	}
+	s.send(id, c, EventMessage, Update{Index: index, Message: &m})
 }
 
 // turns makes the API's alternating turns from the messages: consecutive

@@ -36,6 +36,9 @@ func (r *recorder) emit(conv, event string, data any) {
 	defer w.mu.Unlock()
 	w.events = append(w.events, event)
 	u := data.(Update)
+	if u.Seq != len(w.events) {
+		panic("events out of order")
+	}
 	if !strings.HasSuffix(event, ":"+conv) {
 		panic("event " + event + " for conversation " + conv)
 	}

@@ -12,7 +12,7 @@ func (c *Core) handleChat(conv string, req *jsonrpc2.Request) (result any, ok bo
 	s := c.cfg.Chat
 	switch req.Method {
 	case ipc.MethodChatMessages:
-		return s.Messages(conv), true, nil
+		return s.Snapshot(conv), true, nil
 	case ipc.MethodChatSend:
 		var p ipc.TextParams
 		if err := unmarshalParams(req, &p); err != nil {

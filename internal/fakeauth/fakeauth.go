@@ -37,10 +37,8 @@ type Server struct {
 	// authorization endpoint; TokenURL its token endpoint.
 	URL, AuthorizeURL, TokenURL string
 
-	api       API
-	srv       *http.Server
-	closed    chan struct{} // closed by Close, to release held requests
-	closeOnce sync.Once
+	api API
+	srv *http.Server
 
 	mu              sync.Mutex
 	families        map[string]*family // by refresh token, spent ones included
@@ -83,7 +81,6 @@ func New(api API) *Server {
 	}
 	s := &Server{
 		api:       api,
-		closed:    make(chan struct{}),
 		families:  map[string]*family{},
 		codes:     map[string]*authorization{},
 		accessTTL: time.Hour,
@@ -102,11 +99,9 @@ func New(api API) *Server {
 	return s
 }
 
-// Close stops the server, and releases requests held by FaultHang.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closed) })
-	s.srv.Close()
-}
+// Close stops the server. It drops every connection, which also ends
+// requests held by FaultHang.
+func (s *Server) Close() { s.srv.Close() }
 
 // SetAccessTTL sets how long new access tokens live (default an hour).
 func (s *Server) SetAccessTTL(d time.Duration) {
@@ -275,8 +270,9 @@ type tokenRequest struct {
 	State        string `json:"state"`
 }
 
-// readTokenRequest reads the whole body (so that a client going away is
-// noticed) as JSON or as a form.
+// readTokenRequest reads the whole body as JSON or as a form. Reading to
+// the end lets the server notice a client going away: the request's
+// context ends.
 func readTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, bool) {
 	var req tokenRequest
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))

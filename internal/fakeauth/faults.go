@@ -46,10 +46,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<!doctype html>\n<title>Gateway</title>\n<p>Something went wrong.</p>\n")
 	case FaultHang:
-		select {
-		case <-r.Context().Done():
-		case <-s.closed:
-		}
+		<-r.Context().Done() // the client went away, or Close dropped the connection
 	case FaultInvalidGrant:
 		writeError(w, http.StatusBadRequest, "invalid_grant", "the grant was refused")
 	default:

@@ -101,7 +101,7 @@ func (r *Refresher) renew(ctx context.Context, p profile, held string) (credenti
 		case send == "" && refused != nil:
 			return credential.Token{}, refused
 		case send == "":
-			return credential.Token{}, fmt.Errorf("%w: Parley already used this refresh token of Anthropic profile %q and no newer one is saved", credential.ErrInvalidGrant, p.name)
+			return credential.Token{}, fmt.Errorf("%w: Parley has already used the refresh token of Anthropic profile %q and no newer one is saved; sign in to the profile again with `ant auth login`", credential.ErrInvalidGrant, p.name)
 		}
 		t, err := p.exchange(ctx, r.HTTP, send)
 		if errors.Is(err, credential.ErrInvalidGrant) {

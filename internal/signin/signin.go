@@ -178,7 +178,8 @@ func (s *Service) keep(c *credential.Credential, method string) error {
 		s.mu.Lock()
 		s.pending = c
 		s.mu.Unlock()
-		msg := fmt.Sprintf("%v. Keep this sign-in for this session only, or save it in a file?", err)
+		cause := strings.TrimPrefix(err.Error(), credential.ErrNotSaved.Error()+": ")
+		msg := fmt.Sprintf("Parley could not save your sign-in (%s). Keep it for this session only, or save it in a file?", cause)
 		s.report(ipc.SignInProgress{State: ipc.SignInNoStorage, Method: method, Message: msg})
 		return nil
 	}

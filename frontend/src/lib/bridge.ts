@@ -59,8 +59,13 @@ export type SignInMethod = ipc.SignInMethod;
 /** One turn of a conversation (mirrors chat.Message). */
 export type ChatMessage = chat.Message;
 
+/** A conversation as it stands (mirrors chat.Snapshot). */
+export type ChatSnapshot = chat.Snapshot;
+
 /** A conversation event: a whole message, text to append, or a removal. */
 export interface ChatUpdate {
+  /** Numbers the conversation's events from 1, to apply them in order. */
+  seq: number;
   index: number;
   message?: ChatMessage;
   text?: string;
@@ -96,7 +101,7 @@ export interface Backend {
   chooseStorage(choice: 'session' | 'file'): Promise<void>;
   signOut(): Promise<void>;
   copyText(text: string): Promise<boolean>;
-  chatMessages(): Promise<ChatMessage[]>;
+  chatMessages(): Promise<ChatSnapshot>;
   chatSend(text: string): Promise<void>;
   chatStop(): Promise<void>;
   chatRetry(): Promise<void>;

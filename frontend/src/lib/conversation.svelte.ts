@@ -3,6 +3,9 @@ import type { Backend, ChatMessage, ChatUpdate } from './bridge';
 /**
  * One chat window's conversation: the messages, kept in step with the
  * core's events. Call start() once the window knows its conversation id.
+ *
+ * Events are applied in the order of their seq numbers, whatever order
+ * they arrive in, and those already in the opening snapshot are skipped.
  */
 export class Conversation {
   messages = $state<ChatMessage[]>([]);
@@ -10,6 +13,8 @@ export class Conversation {
   error = $state<string | null>(null);
 
   #backend: Backend;
+  #applied = -1; // seq of the last event applied; -1 until the snapshot
+  #waiting = new Map<number, ChatUpdate>();
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -21,22 +26,37 @@ export class Conversation {
   }
 
   async start(conv: string): Promise<void> {
-    this.#backend.onChat(conv, {
-      message: (u) => this.#set(u),
-      delta: (u) => {
-        const m = this.messages[u.index];
-        if (m) m.text += u.text ?? '';
-      },
-      removed: (u) => this.messages.splice(u.index, 1),
-    });
-    const existing = await this.#backend.chatMessages();
-    if (this.messages.length === 0) this.messages = existing ?? [];
+    const take = (u: ChatUpdate) => this.#receive(u);
+    this.#backend.onChat(conv, { message: take, delta: take, removed: take });
+    const snap = await this.#backend.chatMessages();
+    this.messages = snap.messages ?? [];
+    this.#applied = snap.seq;
+    this.#drain();
   }
 
-  #set(u: ChatUpdate) {
-    if (!u.message) return;
-    if (u.index === this.messages.length) this.messages.push(u.message);
-    else this.messages[u.index] = u.message;
+  #receive(u: ChatUpdate) {
+    this.#waiting.set(u.seq, u);
+    if (this.#applied >= 0) this.#drain();
+  }
+
+  #drain() {
+    for (const seq of [...this.#waiting.keys()]) if (seq <= this.#applied) this.#waiting.delete(seq);
+    for (let u = this.#waiting.get(this.#applied + 1); u; u = this.#waiting.get(this.#applied + 1)) {
+      this.#waiting.delete(u.seq);
+      this.#apply(u);
+      this.#applied = u.seq;
+    }
+  }
+
+  #apply(u: ChatUpdate) {
+    if (u.message) {
+      this.messages[u.index] = u.message;
+    } else if (u.text !== undefined && u.text !== '') {
+      const m = this.messages[u.index];
+      if (m) m.text += u.text;
+    } else {
+      this.messages.splice(u.index, 1);
+    }
   }
 
   /** Sends text; resolves true if the core took it. */

@@ -15,7 +15,7 @@ class CoreStandIn implements Backend {
   chooseStorage = async () => {};
   signOut = async () => {};
   copyText = async () => true;
-  chatMessages = async () => [];
+  chatMessages = async () => ({ messages: [], seq: 0 });
   chatSend = async () => {};
   chatStop = async () => {};
   chatRetry = async () => {};

@@ -11,6 +11,10 @@ export namespace chat {
 	    error?: string;
 	    usage?: Usage;
 	}
+	export interface Snapshot {
+	    messages: Message[];
+	    seq: number;
+	}
 
 }
 

@@ -5,7 +5,7 @@ import {ipc} from '../models';
 
 export function CancelSignIn():Promise<void>;
 
-export function ChatMessages():Promise<Array<chat.Message>>;
+export function ChatMessages():Promise<chat.Snapshot>;
 
 export function ChatRetry():Promise<void>;
 
