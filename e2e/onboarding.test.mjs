@@ -40,6 +40,10 @@ async function parley() {
   return p;
 }
 
+// Every binding result and event payload that reaches a window's page
+// (a dev build carries them over a websocket), for the secret check.
+const received = [];
+
 /** Opens the page of the one window with role, once it has loaded. */
 async function pageOf(p, role, n) {
   const w = await until(`a ${role} window`, async () => {
@@ -47,17 +51,33 @@ async function pageOf(p, role, n) {
     const rs = ws.filter((x) => x.role === role && x.ready);
     return rs.length >= (n ?? 1) && rs[(n ?? 1) - 1];
   });
-  return openPage(browser, w);
+  const page = await openPage(browser, w, (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))));
+  return page;
 }
 
+/** Fails if any payload a window received holds a secret. */
+function assertNoSecrets(secrets) {
+  assert.ok(received.length > 20, `only ${received.length} payloads captured`);
+  for (const payload of received) {
+    for (const s of secrets) assert.ok(!payload.includes(s), `a window received a secret: ${payload.slice(0, 200)}`);
+    assert.doesNotMatch(payload, /sk-ant-(oat|ort)01-[0-9a-f]{8}/, 'a window received an OAuth token');
+    assert.doesNotMatch(payload, /code_verifier|"code":/, 'a window received an authorization code or verifier');
+  }
+}
+
+/** Sends text from page's composer, and waits for its reply to start. */
 async function chat(page, text) {
+  const replies = page.locator('article.msg.assistant');
+  const before = await replies.count();
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  return before;
 }
 
 /** Waits for the last reply on page to finish, and returns its text. */
-async function lastReply(page) {
+async function lastReply(page, before) {
   const reply = page.locator('article.msg.assistant').last();
+  await until('the reply to start', async () => (await page.locator('article.msg.assistant').count()) > before);
   await until('the reply to finish', async () =>
     (await reply.count()) > 0 && (await reply.getAttribute('data-status')) !== 'streaming', 30000).catch(async (err) => {
     throw new Error(`${err.message}; the page shows: ${await page.locator('main').innerText()}`);
@@ -91,8 +111,7 @@ test('API key: from an empty profile to a working chat window, then sign out', a
   const chatPage = await pageOf(p, 'chat');
   await until('the wizard to close', async () => (await p.windows()).every((w) => w.role !== 'onboarding'));
   await chatPage.getByText('Signed in as sk-ant-…0000').waitFor();
-  await chat(chatPage, 'hello there');
-  assert.match(await lastReply(chatPage), /hello there/);
+  assert.match(await lastReply(chatPage, await chat(chatPage, 'hello there')), /hello there/);
 
   // Sign out from the wizard while the chat window is open.
   await chatPage.getByRole('button', { name: 'Account…' }).click();
@@ -101,8 +120,10 @@ test('API key: from an empty profile to a working chat window, then sign out', a
   await again.getByRole('button', { name: 'Sign out' }).click();
   await chatPage.getByText('Not signed in', { exact: true }).first().waitFor();
   await chat(chatPage, 'are you there?');
-  await chatPage.locator('article.msg.assistant').last().getByRole('alert').filter({ hasText: 'signed out' }).waitFor();
+  await chatPage.getByRole('alert').filter({ hasText: 'Sign in to continue' }).waitFor();
+  assert.equal(await chatPage.getByRole('textbox', { name: 'Message' }).inputValue(), 'are you there?', 'the typed text stays');
 
+  assertNoSecrets([KEY]);
   // (The first wizard closed itself: its page lost its window.)
   for (const pg of [chatPage, again]) assert.deepEqual(pg.errors, []);
 });
@@ -128,8 +149,8 @@ test('browser sign-in, then a pasted code, and switching account while two chats
   const two = await pageOf(p, 'chat', 2);
   await fakes.admin('/delta-delay', { delay: '15ms' });
   const long = (w) => Array.from({ length: 150 }, (_, i) => `${w}${i}`).join(' ');
-  await chat(one, long('apple'));
-  await chat(two, long('pear'));
+  const oneBefore = await chat(one, long('apple'));
+  const twoBefore = await chat(two, long('pear'));
   await until('both replies to stream', async () =>
     (await one.locator('article.msg.assistant').count()) === 1 && (await two.locator('article.msg.assistant').count()) === 1);
 
@@ -150,19 +171,20 @@ test('browser sign-in, then a pasted code, and switching account while two chats
   await switcher.getByLabel('Code from the browser').fill(code);
   await switcher.getByRole('button', { name: 'Continue' }).click();
   await switcher.getByRole('heading', { name: "You're signed in" }).waitFor();
+  await fakes.admin('/revoke-account', { email: 'ada@example.com' }); // the old sign-in is revoked
 
   // Both streams finish with no error; every window shows the new account.
-  assert.match(await lastReply(one), /apple149/);
-  assert.match(await lastReply(two), /pear149/);
+  assert.match(await lastReply(one, oneBefore), /apple149/);
+  assert.match(await lastReply(two, twoBefore), /pear149/);
   for (const pg of [one, two]) await pg.getByText('Signed in as bob@example.com (Fake Org)').waitFor();
   await fakes.admin('/delta-delay', { delay: '0s' });
 
   // Later sends use the new account.
   const before = (await fakes.admin('/log')).length;
-  await chat(one, 'who am I now?');
-  assert.match(await lastReply(one), /who am I now/);
+  assert.match(await lastReply(one, await chat(one, 'who am I now?')), /who am I now/);
   const later = (await fakes.admin('/log')).slice(before).filter((e) => e.Path === '/v1/messages');
   assert.ok(later.length > 0 && later.every((e) => e.Kind === 'oauth'), JSON.stringify(later));
 
+  assertNoSecrets([KEY, code]);
   for (const pg of [one, two, switcher]) assert.deepEqual(pg.errors, [], pg.url());
 });

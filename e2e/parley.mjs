@@ -92,9 +92,13 @@ export async function launchBrowser() {
   });
 }
 
-/** Opens the page of window w (as listed by the core) in a new browser page. */
-export async function openPage(browser, w) {
+/**
+ * Opens the page of window w (as listed by the core) in a new browser
+ * page; onSocket, if given, sees the page's websockets.
+ */
+export async function openPage(browser, w, onSocket) {
   const page = await browser.newPage();
+  if (onSocket) page.on('websocket', onSocket);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -41,6 +41,7 @@ func main() {
 	}
 	handle("POST /allow-key", func(_ *http.Request, b map[string]string) (any, error) { api.AllowAPIKey(b["key"]); return "ok", nil })
 	handle("POST /revoke", func(_ *http.Request, b map[string]string) (any, error) { api.Revoke(b["secret"]); return "ok", nil })
+	handle("POST /revoke-account", func(_ *http.Request, b map[string]string) (any, error) { auth.RevokeAll(b["email"]); return "ok", nil })
 	handle("POST /account", func(_ *http.Request, b map[string]string) (any, error) { auth.SetAccount(b["email"]); return "ok", nil })
 	handle("POST /authorize-mode", func(_ *http.Request, b map[string]string) (any, error) {
 		modes := map[string]fakeauth.AuthorizeMode{"approve": fakeauth.Approve, "deny": fakeauth.Deny, "show-code": fakeauth.ShowCode}

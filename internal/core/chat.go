@@ -1,8 +1,11 @@
 package core
 
 import (
+	"errors"
+
 	"github.com/sourcegraph/jsonrpc2"
 
+	"parley/internal/credential"
 	"parley/internal/ipc"
 )
 
@@ -17,6 +20,10 @@ func (c *Core) handleChat(conv string, req *jsonrpc2.Request) (result any, ok bo
 		var p ipc.TextParams
 		if err := unmarshalParams(req, &p); err != nil {
 			return nil, true, err
+		}
+		if h := c.cfg.Holder; h != nil && h.Account().State != credential.SignedIn {
+			// Refused before anything is added: the window keeps the text.
+			return nil, true, errors.New("Sign in to continue: open Account… and sign in. Your message is still here.")
 		}
 		return nil, true, s.Send(conv, p.Text)
 	case ipc.MethodChatStop:
