@@ -165,6 +165,11 @@ func (a *App) StartOAuth(method string) error {
 	return a.call(ipc.MethodStartOAuth, ipc.MethodParams{Method: method}, nil)
 }
 
+// UseSDKProfile signs in with an Anthropic SDK profile (ant auth login).
+func (a *App) UseSDKProfile(name string) error {
+	return a.call(ipc.MethodUseSDKProfile, ipc.MethodParams{Method: name}, nil)
+}
+
 // PasteCode completes a browser sign-in with a code the user pasted.
 func (a *App) PasteCode(code string) error {
 	return a.call(ipc.MethodPasteCode, ipc.CodeParams{Code: code}, nil)

@@ -77,7 +77,7 @@ func runCore() int {
 		log.Print(err) // defaults are used; the user can fix the file
 	}
 	holder := signIn.Holder()
-	client := anthropic.New(holder, anthropic.Options{BaseURL: signIn.Settings().API()})
+	client := anthropic.New(holder, anthropic.Options{BaseURL: signIn.Settings().API(), ProfileBaseURL: signIn.APIBaseURL})
 	c = core.New(core.Config{
 		Holder:    holder,
 		SignIn:    signIn,

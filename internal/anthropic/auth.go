@@ -2,8 +2,10 @@ package anthropic
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
@@ -41,6 +43,9 @@ func (c *Client) authenticate(req *http.Request, next option.MiddlewareNext) (*h
 			return nil, err
 		}
 		setAuth(r, cred)
+		if err := c.route(r, cred); err != nil {
+			return nil, err
+		}
 		if c.beforeSend != nil {
 			c.beforeSend(r, cred)
 		}
@@ -108,4 +113,23 @@ func withoutValue(vs []string, v string) []string {
 		}
 	}
 	return out
+}
+
+// route sends r to the API base URL of cred's profile, if it has its own.
+func (c *Client) route(r *http.Request, cred *credential.Credential) error {
+	if c.profileBase == nil || cred.Profile() == "" {
+		return nil
+	}
+	base := c.profileBase(cred.Profile())
+	if base == "" {
+		return nil
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("the API address %q of this sign-in is not a URL; fix it in Parley's settings", base)
+	}
+	r.URL.Scheme, r.URL.Host, r.Host = u.Scheme, u.Host, u.Host
+	r.URL.Path = strings.TrimSuffix(u.Path, "/") + r.URL.Path
+	r.URL.RawPath = ""
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
 	"parley/internal/credential"
+	"parley/internal/fakeapi"
 )
 
 // TestTheMotivatingScenario: a request resolves credential A and is held
@@ -139,5 +140,32 @@ func TestRejectedOAuthTokenIsRefreshedOnce(t *testing.T) {
 	}
 	if n := w.auth.RefreshCalls(); n != 2 {
 		t.Errorf("%d refresh calls in all, want 2", n)
+	}
+}
+
+// TestEachCredentialGoesToItsProfilesAPI: a gateway sign-in sends to the
+// gateway, an API key to the default API, switching with the credential.
+func TestEachCredentialGoesToItsProfilesAPI(t *testing.T) {
+	w := newWorld(t)
+	gateway := fakeapi.New()
+	t.Cleanup(gateway.Close)
+	client := New(w.holder, Options{BaseURL: w.api.URL, ProfileBaseURL: func(p string) string {
+		if p == "gateway" {
+			return gateway.URL + "/"
+		}
+		return ""
+	}})
+	tok, _ := credential.NewOAuth(credential.Token{AccessToken: "sk-ant-oat01-gateway000000000000000000", Expiry: time.Now().Add(time.Hour)}, "gateway")
+	gateway.AllowAccessToken(tok.Secret())
+	_ = w.holder.Set(tok)
+	if _, err := client.Message(context.Background(), ask("via the gateway")); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.holder.Set(w.newKey(1))
+	if _, err := client.Message(context.Background(), ask("direct")); err != nil {
+		t.Fatal(err)
+	}
+	if g, d := len(gateway.Log()), len(w.api.Log()); g != 1 || d != 1 {
+		t.Errorf("gateway saw %d requests, the default API %d; want 1 each", g, d)
 	}
 }

@@ -22,12 +22,18 @@ type Options struct {
 	HTTPClient *http.Client
 	// MaxRetries for 408/409/429/5xx and connection errors (default 2).
 	MaxRetries *int
+	// ProfileBaseURL, if set, returns the API base URL for requests made
+	// with an OAuth profile's credential ("" for BaseURL): a gateway or an
+	// SDK profile may front Claude elsewhere. It is asked for every attempt,
+	// so the address changes with the credential, atomically.
+	ProfileBaseURL func(profile string) string
 }
 
 // Client calls the Anthropic API as the holder's current account.
 type Client struct {
-	sdk    sdk.Client
-	holder *credential.Holder
+	sdk         sdk.Client
+	holder      *credential.Holder
+	profileBase func(string) string
 	// beforeSend, if set, runs just before each attempt is sent, with the
 	// credential it carries. Tests use it to hold a request in flight.
 	beforeSend func(*http.Request, *credential.Credential)
@@ -35,7 +41,7 @@ type Client struct {
 
 // New returns a client that authenticates every attempt from h.
 func New(h *credential.Holder, o Options) *Client {
-	c := &Client{holder: h}
+	c := &Client{holder: h, profileBase: o.ProfileBaseURL}
 	opts := []option.RequestOption{
 		option.WithoutEnvironmentDefaults(),
 		option.WithMiddleware(c.authenticate),

@@ -13,7 +13,13 @@ func (c *Core) handleSignIn(ctx context.Context, req *jsonrpc2.Request) (result 
 	s := c.cfg.SignIn
 	switch req.Method {
 	case ipc.MethodSignInOptions:
-		return ipc.SignInOptions{Methods: s.Methods(), EnvKeyHint: s.EnvKeyHint(), Storage: s.StorageName(), Progress: s.Progress()}, true, nil
+		return ipc.SignInOptions{Methods: s.Methods(), EnvKeyHint: s.EnvKeyHint(), Storage: s.StorageName(), Progress: s.Progress(), SDKProfiles: s.SDKProfiles()}, true, nil
+	case ipc.MethodUseSDKProfile:
+		var p ipc.MethodParams
+		if err := unmarshalParams(req, &p); err != nil {
+			return nil, true, err
+		}
+		return nil, true, s.UseSDKProfile(p.Method)
 	case ipc.MethodSignInWithKey:
 		var p ipc.KeyParams
 		if err := unmarshalParams(req, &p); err != nil {

@@ -35,6 +35,7 @@ const (
 	MethodCancelSignIn  = "cancelSignIn"
 	MethodChooseStorage = "chooseStorage" // params [StorageParams]
 	MethodSignOut       = "signOut"
+	MethodUseSDKProfile = "useSDKProfile" // params [MethodParams] with the profile name
 
 	// A chat window's methods, on its own conversation.
 	MethodChatMessages = "chatMessages" // result: the conversation's messages
@@ -108,6 +109,16 @@ type SignInOptions struct {
 	EnvKeyHint string         `json:"envKeyHint,omitempty"` // masked, when ANTHROPIC_API_KEY is set
 	Storage    string         `json:"storage"`              // where a sign-in will be kept, in words
 	Progress   SignInProgress `json:"progress"`             // a sign-in under way, if any
+	// SDKProfiles are the profiles Anthropic's own tools wrote (ant auth login).
+	SDKProfiles []SDKProfile `json:"sdkProfiles,omitempty"`
+}
+
+// SDKProfile is one Anthropic SDK profile, for the wizard: never a secret.
+type SDKProfile struct {
+	Name    string `json:"name"`
+	Label   string `json:"label,omitempty"`
+	Usable  bool   `json:"usable"`
+	Problem string `json:"problem,omitempty"`
 }
 
 // SignInMethod is one way to sign in.

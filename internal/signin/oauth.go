@@ -9,6 +9,7 @@ import (
 	"parley/internal/credential"
 	"parley/internal/ipc"
 	"parley/internal/oauth"
+	"parley/internal/sdkprofile"
 	"parley/internal/settings"
 )
 
@@ -35,7 +36,57 @@ func (s *Service) Methods() []ipc.SignInMethod {
 	if st.Gateway.Issuer == "" || st.Gateway.ClientID == "" || st.Gateway.APIBaseURL == "" {
 		ms[2].Problem = "Needs your organisation's sign-in address, client ID and API address, set in Parley's settings file."
 	}
-	return ms
+	sdk := ipc.SignInMethod{ID: "sdk-profile", Name: "Anthropic SDK profile", Description: "Use the sign-in of Anthropic's own tools (ant auth login) on this computer."}
+	if len(s.SDKProfiles()) == 0 {
+		sdk.Problem = "No profile found: sign in with ant auth login first."
+	}
+	return append(ms, sdk)
+}
+
+// sdkPrefix marks credentials that come from an Anthropic SDK profile.
+const sdkPrefix = "sdk:"
+
+// SDKProfiles lists the Anthropic SDK profiles on this computer.
+func (s *Service) SDKProfiles() []ipc.SDKProfile {
+	ps, _ := sdkprofile.List("")
+	out := make([]ipc.SDKProfile, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, ipc.SDKProfile{Name: p.Name, Label: p.Label, Usable: p.Usable, Problem: p.Problem})
+	}
+	return out
+}
+
+// sdkBaseURL returns SDK profile name's API base URL, read from disk once.
+func (s *Service) sdkBaseURL(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if base, ok := s.sdkBases[name]; ok {
+		return base
+	}
+	ps, _ := sdkprofile.List("")
+	if s.sdkBases == nil {
+		s.sdkBases = map[string]string{}
+	}
+	for _, p := range ps {
+		s.sdkBases[p.Name] = p.APIBaseURL
+	}
+	return s.sdkBases[name]
+}
+
+// UseSDKProfile signs in with Anthropic SDK profile name. Its tokens stay
+// shared with Anthropic's tools, which Parley refreshes with cooperatively.
+func (s *Service) UseSDKProfile(name string) error {
+	s.Cancel()
+	tok, err := sdkprofile.Load("", name)
+	if err != nil {
+		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: "sdk-profile", Message: err.Error()})
+		return err
+	}
+	c, err := credential.NewOAuth(tok, sdkPrefix+name)
+	if err != nil {
+		return err
+	}
+	return s.keep(c, "sdk-profile")
 }
 
 // profiles returns the OAuth profiles the settings describe, endpoints of
@@ -148,18 +199,24 @@ func (s *Service) finishOAuth(myID int, method string, tok credential.Token, err
 }
 
 // APIBaseURL returns where requests made with an OAuth profile go ("" for
-// the default API). The Anthropic client asks it per request.
+// the default API). The Anthropic client asks it for every request.
 func (s *Service) APIBaseURL(profile string) string {
-	st := s.Settings()
+	if name, ok := strings.CutPrefix(profile, sdkPrefix); ok {
+		return s.sdkBaseURL(name)
+	}
 	if profile == ProfileGateway {
-		return st.Gateway.APIBaseURL
+		return s.Settings().Gateway.APIBaseURL
 	}
 	return ""
 }
 
-// Refresher renews tokens for every OAuth profile, from the current
-// settings; it satisfies credential.Refresher.
+// Refresh renews tokens for every OAuth profile, from the current
+// settings, and for SDK profiles cooperatively with Anthropic's tools; it
+// satisfies credential.Refresher.
 func (s *Service) Refresh(ctx context.Context, profile, refreshToken string) (credential.Token, error) {
+	if name, ok := strings.CutPrefix(profile, sdkPrefix); ok {
+		return s.sdk.Refresh(ctx, name, refreshToken)
+	}
 	p, err := s.profile(ctx, profile)
 	if err != nil {
 		return credential.Token{}, err

@@ -20,6 +20,7 @@ import (
 	"parley/internal/ipc"
 	"parley/internal/keyring"
 	"parley/internal/oauth"
+	"parley/internal/sdkprofile"
 	"parley/internal/settings"
 )
 
@@ -53,6 +54,8 @@ type Service struct {
 	flowID   int
 	pending  *credential.Credential // awaiting a storage choice
 	progress ipc.SignInProgress
+	sdk      sdkprofile.Refresher // one, so that it remembers the tokens it spent
+	sdkBases map[string]string    // SDK profile name -> API base URL
 }
 
 // New returns a Service with the settings at cfg.SettingsPath, and the

@@ -11,6 +11,7 @@ import {
   ImportEnvKey,
   OpenWindow,
   PasteCode,
+  UseSDKProfile,
   Ready,
   SignInOptions,
   SignInWithKey,
@@ -97,6 +98,8 @@ export interface Backend {
   importEnvKey(): Promise<void>;
   startOAuth(method: string): Promise<void>;
   pasteCode(code: string): Promise<void>;
+  /** Signs in with an Anthropic SDK profile (ant auth login), by name. */
+  useSDKProfile(name: string): Promise<void>;
   cancelSignIn(): Promise<void>;
   chooseStorage(choice: 'session' | 'file'): Promise<void>;
   signOut(): Promise<void>;
@@ -121,6 +124,7 @@ export const wailsBackend: Backend = {
   importEnvKey: () => ImportEnvKey(),
   startOAuth: (method) => StartOAuth(method),
   pasteCode: (code) => PasteCode(code),
+  useSDKProfile: (name) => UseSDKProfile(name),
   cancelSignIn: () => CancelSignIn(),
   chooseStorage: (choice) => ChooseStorage(choice),
   signOut: () => SignOut(),

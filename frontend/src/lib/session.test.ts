@@ -11,6 +11,7 @@ class CoreStandIn implements Backend {
   importEnvKey = async () => {};
   startOAuth = async () => {};
   pasteCode = async () => {};
+  useSDKProfile = async () => {};
   cancelSignIn = async () => {};
   chooseStorage = async () => {};
   signOut = async () => {};

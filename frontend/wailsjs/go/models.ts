@@ -25,6 +25,12 @@ export namespace ipc {
 	    role: string;
 	    conversationId?: string;
 	}
+	export interface SDKProfile {
+	    name: string;
+	    label?: string;
+	    usable: boolean;
+	    problem?: string;
+	}
 	export interface SignInMethod {
 	    id: string;
 	    name: string;
@@ -42,6 +48,7 @@ export namespace ipc {
 	    envKeyHint?: string;
 	    storage: string;
 	    progress: SignInProgress;
+	    sdkProfiles?: SDKProfile[];
 	}
 
 }

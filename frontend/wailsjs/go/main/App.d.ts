@@ -32,3 +32,5 @@ export function SignInWithKey(arg1:string):Promise<void>;
 export function SignOut():Promise<void>;
 
 export function StartOAuth(arg1:string):Promise<void>;
+
+export function UseSDKProfile(arg1:string):Promise<void>;

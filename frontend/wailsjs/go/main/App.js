@@ -61,3 +61,7 @@ export function SignOut() {
 export function StartOAuth(arg1) {
   return window['go']['main']['App']['StartOAuth'](arg1);
 }
+
+export function UseSDKProfile(arg1) {
+  return window['go']['main']['App']['UseSDKProfile'](arg1);
+}
