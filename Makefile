@@ -17,7 +17,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FRONTEND_SRC := $(shell find frontend/src frontend/wailsjs -type f) frontend/index.html frontend/vite.config.ts frontend/package-lock.json
 GO_SRC       := $(shell find . -name '*.go' -not -path './frontend/*' -not -path './e2e/node_modules/*') go.mod go.sum
 
-.PHONY: all build dev-build run test lint bench bindings deps-run deps-test frontend clean
+.PHONY: all build dev-build run test lint bench bindings deps-run deps-test frontend screenshots clean
 
 all: build
 
@@ -85,6 +85,10 @@ lint: frontend
 ## bench: startup, new-window latency and memory, under Xvfb (see docs/benchmarks.md)
 bench: deps-test build
 	xvfb-run -a -s "-screen 0 1280x800x24" scripts/bench
+
+## screenshots: the README's wizard screenshots, from the production build
+screenshots: deps-test build
+	xvfb-run -a -s "-screen 0 1280x800x24" scripts/screenshots
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html e2e/artifacts
