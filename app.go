@@ -32,6 +32,7 @@ type App struct {
 	ctx     context.Context
 	conn    *jsonrpc2.Conn
 	started chan struct{} // closed once ctx and conn are set
+	seq     int           // numbers the events passed to the page; see handle
 }
 
 // runWindow runs one window process of role until its window closes or its
@@ -105,7 +106,11 @@ func (a *App) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request)
 		if req.Params == nil || json.Unmarshal(*req.Params, &ev) != nil {
 			return nil, errors.New("bad event")
 		}
-		runtime.EventsEmit(a.ctx, ev.Name, ev.Data)
+		// The core's events arrive in order on the link (handle runs one at
+		// a time). Numbering them lets a page that may receive them out of
+		// order (a dev build's websocket) keep only the newest state.
+		a.seq++
+		runtime.EventsEmit(a.ctx, ev.Name, ev.Data, a.seq)
 	case ipc.NotifyFocus:
 		runtime.WindowUnminimise(a.ctx)
 		runtime.WindowShow(a.ctx)

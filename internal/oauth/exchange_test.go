@@ -28,7 +28,11 @@ func TestTokenEndpointFailures(t *testing.T) {
 			t.Run(f.name+"/"+tt.name, func(t *testing.T) {
 				auth, api := newAuth(t)
 				auth.SetTokenFault(tt.fault)
-				flow := start(t, auth, f.format, oauth.FlowOptions{ExchangeTimeout: 200 * time.Millisecond})
+				var o oauth.FlowOptions
+				if tt.fault == fakeauth.FaultHang {
+					o.ExchangeTimeout = 200 * time.Millisecond
+				}
+				flow := start(t, auth, f.format, o)
 				p := browse(t, flow.AuthURL())
 				_, err := wait(t, flow)
 				if err == nil || tt.want != nil && !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.mentions) {

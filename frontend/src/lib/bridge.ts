@@ -114,6 +114,19 @@ export interface Backend {
   on<K extends keyof Events>(name: K, handler: (data: Events[K]) => void): () => void;
 }
 
+/**
+ * Subscribes to a state event, keeping only the newest: the window numbers
+ * its events, and a dev build's websocket may deliver them out of order.
+ */
+function onLatest<T>(name: string, handler: (data: T) => void): () => void {
+  let last = 0;
+  return EventsOn(name, (data: T, seq: number) => {
+    if (seq <= last) return;
+    last = seq;
+    handler(data);
+  });
+}
+
 /** The Backend of a real window: the generated Wails bindings. */
 export const wailsBackend: Backend = {
   ready: () => Ready(),
@@ -139,5 +152,5 @@ export const wailsBackend: Backend = {
     );
     return () => offs.forEach((off) => off());
   },
-  on: (name, handler) => EventsOn(name, handler),
+  on: (name, handler) => onLatest(name, handler),
 };
