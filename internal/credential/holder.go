@@ -274,6 +274,11 @@ func (h *Holder) Recover(ctx context.Context, used *Credential, mayRefresh bool)
 		}
 	}
 	h.invalidate(used.gen)
+	// A change may have landed since the first load (a refresh that just
+	// finished): then invalidate did nothing, and the newer one is good.
+	if now := h.snap.Load(); now.gen != used.gen && now.cred != nil {
+		return now.cred, false, nil
+	}
 	return nil, false, h.snap.Load().errOr(ErrNeedsSignIn)
 }
 
