@@ -114,6 +114,11 @@ func (a *App) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request)
 	case ipc.NotifyFocus:
 		runtime.WindowUnminimise(a.ctx)
 		runtime.WindowShow(a.ctx)
+	case ipc.NotifyTitle:
+		var p ipc.TextParams
+		if req.Params != nil && json.Unmarshal(*req.Params, &p) == nil {
+			runtime.WindowSetTitle(a.ctx, p.Text)
+		}
 	}
 	return nil, nil
 }
@@ -209,3 +214,25 @@ func (a *App) ChatStop() error { return a.call(ipc.MethodChatStop, nil, nil) }
 
 // ChatRetry asks again for a reply that failed or was cut off.
 func (a *App) ChatRetry() error { return a.call(ipc.MethodChatRetry, nil, nil) }
+
+// ChatEdit replaces the last message the user sent and asks again.
+func (a *App) ChatEdit(text string) error {
+	return a.call(ipc.MethodChatEdit, ipc.TextParams{Text: text}, nil)
+}
+
+// ChatModels lists the models the account may use.
+func (a *App) ChatModels() (ipc.ModelList, error) {
+	var l ipc.ModelList
+	err := a.call(ipc.MethodChatModels, nil, &l)
+	return l, err
+}
+
+// ChatSetModel chooses the model for this conversation's next replies.
+func (a *App) ChatSetModel(model string) error {
+	return a.call(ipc.MethodChatSetModel, ipc.TextParams{Text: model}, nil)
+}
+
+// ChatSetSystem sets this conversation's system prompt.
+func (a *App) ChatSetSystem(system string) error {
+	return a.call(ipc.MethodChatSystem, ipc.TextParams{Text: system}, nil)
+}

@@ -22,6 +22,7 @@ import (
 	"parley/internal/control"
 	"parley/internal/core"
 	"parley/internal/credential"
+	"parley/internal/demo"
 	"parley/internal/ipc"
 	"parley/internal/settings"
 	"parley/internal/signin"
@@ -50,12 +51,13 @@ func main() {
 	case opts.Window != "":
 		os.Exit(runWindow(opts.Window))
 	default:
-		os.Exit(runCore())
+		os.Exit(runCore(opts.Demo))
 	}
 }
 
-// runCore asks a running core for a new chat window, or becomes the core.
-func runCore() int {
+// runCore asks a running core for a new chat window, or becomes the core;
+// demo runs it offline against a simulated API.
+func runCore(demoMode bool) int {
 	dir, err := control.Dir()
 	if err != nil {
 		log.Print(err)
@@ -77,11 +79,28 @@ func runCore() int {
 		log.Print(err) // defaults are used; the user can fix the file
 	}
 	holder := signIn.Holder()
-	client := anthropic.New(holder, anthropic.Options{BaseURL: signIn.Settings().API(), ProfileBaseURL: signIn.APIBaseURL})
+	apiBase := signIn.Settings().API()
+	if demoMode {
+		api, key, err := demo.Start()
+		if err != nil {
+			log.Print(err)
+			return 1
+		}
+		defer api.Close()
+		apiBase = api.URL
+		holder.UseStore(nil) // the demo key is for this session only
+		if err := holder.Set(key); err != nil {
+			log.Print(err)
+			return 1
+		}
+	}
+	client := anthropic.New(holder, anthropic.Options{BaseURL: apiBase, ProfileBaseURL: signIn.APIBaseURL})
 	c = core.New(core.Config{
 		Holder:    holder,
 		SignIn:    signIn,
 		Chat:      chat.New(client, func(conv, event string, data any) { c.ChatEvent(conv, event, data) }, 0),
+		Demo:      demoMode,
+		Models:    client.Models,
 		Exe:       exe,
 		Args:      func(role string) []string { return []string{"--window=" + role} },
 		WindowEnv: windowEnv,
@@ -96,8 +115,10 @@ func runCore() int {
 	}
 	go srv.Serve()
 	defer srv.Close()
-	if err := holder.Load(); err != nil {
-		log.Print(err) // the windows show it too
+	if !demoMode {
+		if err := holder.Load(); err != nil {
+			log.Print(err) // the windows show it too
+		}
 	}
 
 	sigs := make(chan os.Signal, 1)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
@@ -32,6 +33,11 @@ var errKeptChanging = errors.New("your sign-in changed while sending; send again
 // with what that gives, once per newer credential.
 func (c *Client) authenticate(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
 	ctx := req.Context()
+	if fn, ok := ctx.Value(retryKey{}).(func(int)); ok {
+		if n, _ := strconv.Atoi(req.Header.Get("X-Stainless-Retry-Count")); n > 0 {
+			fn(n)
+		}
+	}
 	cred, err := c.holder.Resolve(ctx)
 	if err != nil {
 		return nil, abort(ctx, err)

@@ -142,3 +142,12 @@ func (c *Client) Stream(ctx context.Context, params sdk.MessageNewParams, onText
 	}
 	return &msg, nil
 }
+
+type retryKey struct{}
+
+// OnRetry returns a context whose calls report each retry the SDK makes
+// (after 429, 529, 5xx or a dropped connection) to fn, with the attempt
+// number, so the user can see that Parley is trying again.
+func OnRetry(ctx context.Context, fn func(attempt int)) context.Context {
+	return context.WithValue(ctx, retryKey{}, fn)
+}

@@ -6,6 +6,7 @@ package chat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +47,7 @@ const (
 	EventMessage = "message" // data: Update with the whole message
 	EventDelta   = "delta"   // data: Update with text to append
 	EventRemoved = "removed" // data: Update naming the message removed (the last)
+	EventNotice  = "notice"  // data: Update whose Text is a passing notice ("" clears it)
 )
 
 // Update is the data of a chat event. Seq numbers a conversation's events
@@ -75,6 +77,7 @@ type Service struct {
 }
 
 type conversation struct {
+	system string
 	emitMu sync.Mutex // orders emission; held only while queueing an event
 	seq    int        // the last event's Seq
 	sent   string     // the streaming reply's text sent so far
@@ -108,6 +111,8 @@ func (s *Service) conv(id string) *conversation {
 type Snapshot struct {
 	Messages []Message `json:"messages"`
 	Seq      int       `json:"seq"`
+	Model    string    `json:"model"`
+	System   string    `json:"system"`
 }
 
 // Snapshot returns conversation id as it stands, for a window that opens
@@ -125,7 +130,7 @@ func (s *Service) Snapshot(id string) Snapshot {
 			msgs[i].Text = c.sent
 		}
 	}
-	return Snapshot{Messages: msgs, Seq: c.seq}
+	return Snapshot{Messages: msgs, Seq: c.seq, Model: c.model, System: c.system}
 }
 
 // Messages returns a copy of a conversation's messages.
@@ -173,7 +178,8 @@ func (s *Service) Send(id, text string) error {
 	return nil
 }
 
-// Retry replaces the last reply, if it ended early, with a new one.
+// Retry replaces the last reply with a new one: after a failure, or, to
+// regenerate, after a complete one.
 func (s *Service) Retry(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -182,12 +188,63 @@ func (s *Service) Retry(id string) error {
 		return ErrBusy
 	}
 	n := len(c.msgs)
-	if n == 0 || c.msgs[n-1].Role != "assistant" || c.msgs[n-1].Status == StatusComplete {
-		return errors.New("there is no failed reply to retry")
+	if n == 0 || c.msgs[n-1].Role != "assistant" {
+		return errors.New("there is no reply to write again")
 	}
 	c.msgs = c.msgs[:n-1]
+	s.send(id, c, EventRemoved, Update{Index: n - 1})
 	s.startLocked(id, c)
 	return nil
+}
+
+// EditLast replaces the text of the last message the user sent, drops the
+// reply to it, and asks again.
+func (s *Service) EditLast(id, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return errors.New("type a message first")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conv(id)
+	if c.cancel != nil {
+		return ErrBusy
+	}
+	last := -1
+	for i, m := range c.msgs {
+		if m.Role == "user" {
+			last = i
+		}
+	}
+	if last < 0 {
+		return errors.New("there is no message to edit")
+	}
+	for n := len(c.msgs); n > last+1; n-- {
+		c.msgs = c.msgs[:n-1]
+		s.send(id, c, EventRemoved, Update{Index: n - 1})
+	}
+	c.msgs[last].Text = text
+	s.emitMessageLocked(id, c, last)
+	s.startLocked(id, c)
+	return nil
+}
+
+// SetModel chooses the model for the next replies in conversation id.
+func (s *Service) SetModel(id, model string) error {
+	if strings.TrimSpace(model) == "" {
+		return errors.New("choose a model")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conv(id).model = model
+	return nil
+}
+
+// SetSystem sets the system prompt for the next replies in conversation id.
+func (s *Service) SetSystem(id, system string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conv(id).system = strings.TrimSpace(system)
 }
 
 // Stop ends the reply being generated in conversation id, keeping the text
@@ -214,6 +271,9 @@ func (s *Service) Close(id string) {
 // startLocked appends an empty reply and generates it in a goroutine.
 func (s *Service) startLocked(id string, c *conversation) {
 	params := sdk.MessageNewParams{Model: sdk.Model(c.model), MaxTokens: 4096, Messages: turns(c.msgs)}
+	if c.system != "" {
+		params.System = []sdk.TextBlockParam{{Text: c.system}}
+	}
 	c.msgs = append(c.msgs, Message{Role: "assistant", Status: StatusStreaming})
 	index := len(c.msgs) - 1
 	s.emitMessageLocked(id, c, index)
@@ -249,7 +309,16 @@ func (s *Service) generate(ctx context.Context, id string, c *conversation, inde
 			}
 		}
 	}()
+	retrying := false
+	ctx = anthropic.OnRetry(ctx, func(attempt int) {
+		retrying = true
+		s.send(id, c, EventNotice, Update{Index: index, Text: fmt.Sprintf("Anthropic is busy; trying again (%d)…", attempt)})
+	})
 	msg, err := s.client.Stream(ctx, params, func(t string) {
+		if retrying {
+			retrying = false
+			s.send(id, c, EventNotice, Update{Index: index})
+		}
 		mu.Lock()
 		pending.WriteString(t)
 		all.WriteString(t)

@@ -17,6 +17,8 @@ type Options struct {
 	Window  string
 	Help    bool
 	Version bool
+	// Demo runs Parley offline against a simulated API.
+	Demo bool
 }
 
 // UsageError is a command line Parley does not understand; the caller
@@ -36,6 +38,7 @@ func Parse(args []string) (Options, error) {
 	fs.BoolVar(&o.Help, "help", false, "")
 	fs.BoolVar(&o.Help, "h", false, "")
 	fs.BoolVar(&o.Version, "version", false, "")
+	fs.BoolVar(&o.Demo, "demo", false, "")
 	if err := fs.Parse(args); err != nil {
 		return Options{}, usageErr("%v", err)
 	}
@@ -50,13 +53,15 @@ func Parse(args []string) (Options, error) {
 
 // Usage writes the help text.
 func Usage(w io.Writer) {
-	fmt.Fprintf(w, `Usage: parley [--help] [--version]
+	fmt.Fprintf(w, `Usage: parley [--demo] [--help] [--version]
 
 Parley is a desktop chat app for Claude. Run without arguments, it opens a
 chat window: in the Parley already running for this user if there is one,
 otherwise in a new one.
 
 Options:
+  --demo            try Parley offline: replies are simulated, nothing leaves
+                    this computer, and every window says "Demo"
   -h, --help        show this help and exit
   --version         print the version and exit
   --window=ROLE     (internal) run one window process; Parley starts these

@@ -19,6 +19,7 @@ func TestParse(t *testing.T) {
 		{name: "help", args: []string{"--help"}, want: Options{Help: true}},
 		{name: "short help", args: []string{"-h"}, want: Options{Help: true}},
 		{name: "version", args: []string{"--version"}, want: Options{Version: true}},
+		{name: "demo", args: []string{"--demo"}, want: Options{Demo: true}},
 		{name: "unknown flag", args: []string{"--bogus"}, wantErr: "flag provided but not defined: -bogus"},
 		{name: "unknown role", args: []string{"--window=settings"}, wantErr: `unknown window role "settings" (roles: chat, onboarding)`},
 		{name: "empty role value", args: []string{"--window"}, wantErr: "flag needs an argument"},
@@ -50,7 +51,7 @@ func TestParse(t *testing.T) {
 func TestUsageNamesEveryFlagAndRole(t *testing.T) {
 	var b strings.Builder
 	Usage(&b)
-	for _, want := range []string{"--help", "--version", "--window=ROLE", "chat, onboarding"} {
+	for _, want := range []string{"--demo", "--help", "--version", "--window=ROLE", "chat, onboarding"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, b.String())
 		}

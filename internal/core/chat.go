@@ -1,31 +1,56 @@
 package core
 
 import (
+	"context"
 	"errors"
+	"strings"
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"parley/internal/anthropic"
 	"parley/internal/credential"
 	"parley/internal/ipc"
 )
 
-// handleChat serves a chat window's methods on its conversation conv; ok
-// is false for other methods.
-func (c *Core) handleChat(conv string, req *jsonrpc2.Request) (result any, ok bool, err error) {
-	s := c.cfg.Chat
-	switch req.Method {
-	case ipc.MethodChatMessages:
-		return s.Snapshot(conv), true, nil
-	case ipc.MethodChatSend:
-		var p ipc.TextParams
+// fallbackModels are offered when the models list cannot be fetched.
+var fallbackModels = []ipc.Model{
+	{ID: "claude-sonnet-4-5", Name: "Claude Sonnet 4.5"},
+	{ID: "claude-opus-4-5", Name: "Claude Opus 4.5"},
+	{ID: "claude-haiku-4-5", Name: "Claude Haiku 4.5"},
+}
+
+// handleChat serves window w's methods on its conversation; ok is false
+// for other methods.
+func (c *Core) handleChat(ctx context.Context, w *window, req *jsonrpc2.Request) (result any, ok bool, err error) {
+	s, conv := c.cfg.Chat, w.conversation
+	var p ipc.TextParams
+	if req.Params != nil {
 		if err := unmarshalParams(req, &p); err != nil {
 			return nil, true, err
 		}
+	}
+	switch req.Method {
+	case ipc.MethodChatModels:
+		return c.models(ctx), true, nil
+	case ipc.MethodChatSetModel:
+		return nil, true, s.SetModel(conv, p.Text)
+	case ipc.MethodChatSystem:
+		s.SetSystem(conv, p.Text)
+		return nil, true, nil
+	case ipc.MethodChatEdit:
+		return nil, true, s.EditLast(conv, p.Text)
+	case ipc.MethodChatMessages:
+		return s.Snapshot(conv), true, nil
+	case ipc.MethodChatSend:
 		if h := c.cfg.Holder; h != nil && h.Account().State != credential.SignedIn {
 			// Refused before anything is added: the window keeps the text.
 			return nil, true, errors.New("Sign in to continue: open Account… and sign in. Your message is still here.")
 		}
-		return nil, true, s.Send(conv, p.Text)
+		if err := s.Send(conv, p.Text); err != nil {
+			return nil, true, err
+		}
+		c.titleFrom(w, p.Text)
+		return nil, true, nil
 	case ipc.MethodChatStop:
 		s.Stop(conv)
 		return nil, true, nil
@@ -33,4 +58,41 @@ func (c *Core) handleChat(conv string, req *jsonrpc2.Request) (result any, ok bo
 		return nil, true, s.Retry(conv)
 	}
 	return nil, false, nil
+}
+
+// models lists the account's models, or the fallback list with a note.
+func (c *Core) models(ctx context.Context) ipc.ModelList {
+	if c.cfg.Models == nil {
+		return ipc.ModelList{Models: fallbackModels}
+	}
+	ms, err := c.cfg.Models(ctx)
+	if err != nil || len(ms) == 0 {
+		note := "Showing the usual models: the list could not be fetched"
+		if err != nil {
+			note += " (" + anthropic.Explain(err) + ")"
+		}
+		return ipc.ModelList{Models: fallbackModels, Note: note}
+	}
+	out := make([]ipc.Model, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, ipc.Model{ID: m.ID, Name: m.DisplayName})
+	}
+	return ipc.ModelList{Models: out}
+}
+
+// titleFrom names a new conversation after its first message, in every
+// window's list and in its own window's title bar.
+func (c *Core) titleFrom(w *window, text string) {
+	title := strings.TrimSpace(strings.SplitN(strings.TrimSpace(text), "\n", 2)[0])
+	if r := []rune(title); len(r) > 50 {
+		title = string(r[:50]) + "…"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w.title != "" || title == "" {
+		return
+	}
+	w.title = title
+	w.out.push(ipc.NotifyTitle, ipc.TextParams{Text: title + " — Parley"})
+	c.broadcastWindowsLocked()
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/anthropic"
 	"parley/internal/chat"
 	"parley/internal/control"
 	"parley/internal/credential"
@@ -57,6 +58,11 @@ type Config struct {
 	// Chat runs conversations (nil: chat windows cannot send). Give its
 	// emit function Core.ChatEvent.
 	Chat *chat.Service
+	// Demo says that Parley runs its offline demo; windows label it.
+	Demo bool
+	// Models lists the account's models for the model picker (nil: a
+	// fallback list).
+	Models func(context.Context) ([]anthropic.Model, error)
 }
 
 // Core is the running core. Create it with New and stop it with Shutdown.
@@ -328,7 +334,7 @@ func (c *Core) ready(w *window) ipc.Hello {
 	w.ready = true
 	w.out.pushEvent(ipc.EventAccount, c.account)
 	w.out.pushEvent(ipc.EventWindows, c.windowInfosLocked())
-	return ipc.Hello{WindowID: w.id, Role: w.role, ConversationID: w.conversation}
+	return ipc.Hello{WindowID: w.id, Role: w.role, ConversationID: w.conversation, Demo: c.cfg.Demo}
 }
 
 // newConversationID names a new conversation. History (a later part of

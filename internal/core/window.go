@@ -18,6 +18,7 @@ type window struct {
 	id           int
 	role         string
 	conversation string
+	title        string // the conversation's title, once it has one; guarded by Core.mu
 	devserver    string
 	cmd          *exec.Cmd
 	conn         *jsonrpc2.Conn
@@ -26,8 +27,11 @@ type window struct {
 }
 
 func (w *window) info() ipc.WindowInfo {
-	title := "Sign in"
-	if w.role == ipc.RoleChat {
+	title := w.title
+	switch {
+	case w.role == ipc.RoleOnboarding:
+		title = "Sign in"
+	case title == "":
 		title = "New chat"
 	}
 	return ipc.WindowInfo{ID: w.id, Role: w.role, Title: title, ConversationID: w.conversation}
@@ -43,7 +47,7 @@ func (c *Core) handler(w *window) jsonrpc2.Handler {
 			}
 		}
 		if c.cfg.Chat != nil && w.conversation != "" {
-			if res, ok, err := c.handleChat(w.conversation, req); ok {
+			if res, ok, err := c.handleChat(ctx, w, req); ok {
 				return res, err
 			}
 		}

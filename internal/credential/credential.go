@@ -132,6 +132,13 @@ func Hint(secret string) string {
 	return prefix + "…" + secret[len(secret)-4:]
 }
 
+// WithLabel returns a copy of c shown as label.
+func (c *Credential) WithLabel(label string) *Credential {
+	cp := *c
+	cp.label = label
+	return &cp
+}
+
 // Kind says how the credential authenticates.
 func (c *Credential) Kind() Kind { return c.kind }
 

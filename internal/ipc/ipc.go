@@ -41,8 +41,26 @@ const (
 	MethodChatMessages = "chatMessages" // result: the conversation's messages
 	MethodChatSend     = "chatSend"     // params [TextParams]
 	MethodChatStop     = "chatStop"
-	MethodChatRetry    = "chatRetry"
+	MethodChatRetry    = "chatRetry"    // also "regenerate", after a complete reply
+	MethodChatEdit     = "chatEdit"     // params [TextParams]: the last user message, edited
+	MethodChatModels   = "chatModels"   // result [ModelList]
+	MethodChatSetModel = "chatSetModel" // params [TextParams] with the model id
+	MethodChatSystem   = "chatSystem"   // params [TextParams] with the system prompt
 )
+
+// ModelList is what the model picker offers.
+type ModelList struct {
+	Models []Model `json:"models"`
+	// Note says why the list is a fallback, if it is ("" when it came from
+	// the API).
+	Note string `json:"note,omitempty"`
+}
+
+// Model is one model the account may use.
+type Model struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
 
 // TextParams carries what the user typed.
 type TextParams struct {
@@ -55,6 +73,8 @@ const (
 	NotifyEvent = "event"
 	// NotifyFocus asks the window to show and raise itself.
 	NotifyFocus = "focus"
+	// NotifyTitle gives the window its title; params [TextParams].
+	NotifyTitle = "title"
 )
 
 // Event names, as the page subscribes to them.
@@ -143,6 +163,8 @@ type Hello struct {
 	WindowID       int    `json:"windowId"`
 	Role           string `json:"role"`
 	ConversationID string `json:"conversationId,omitempty"`
+	// Demo is set when Parley runs its offline demo.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // OpenWindowParams are the params of [MethodOpenWindow].

@@ -2,7 +2,11 @@
 // interface below and never touch window.go or window.runtime themselves.
 import {
   CancelSignIn,
+  ChatEdit,
   ChatMessages,
+  ChatModels,
+  ChatSetModel,
+  ChatSetSystem,
   ChatRetry,
   ChatSend,
   ChatStop,
@@ -63,13 +67,18 @@ export type ChatMessage = chat.Message;
 /** A conversation as it stands (mirrors chat.Snapshot). */
 export type ChatSnapshot = chat.Snapshot;
 
-/** A conversation event: a whole message, text to append, or a removal. */
+/** The model picker's choices (mirrors ipc.ModelList). */
+export type ModelList = ipc.ModelList;
+
+/** A conversation event: a whole message, text to append, a notice, or a removal. */
 export interface ChatUpdate {
   /** Numbers the conversation's events from 1, to apply them in order. */
   seq: number;
   index: number;
   message?: ChatMessage;
   text?: string;
+  /** Set on notice events: the notice, or '' to clear it. */
+  notice?: string;
 }
 
 /** Handlers for one conversation's events. */
@@ -77,6 +86,7 @@ export interface ChatHandlers {
   message(u: ChatUpdate): void;
   delta(u: ChatUpdate): void;
   removed(u: ChatUpdate): void;
+  notice(u: ChatUpdate): void;
 }
 
 /** The events the core sends, by name, with their data. */
@@ -108,6 +118,10 @@ export interface Backend {
   chatSend(text: string): Promise<void>;
   chatStop(): Promise<void>;
   chatRetry(): Promise<void>;
+  chatEdit(text: string): Promise<void>;
+  chatModels(): Promise<ModelList>;
+  chatSetModel(model: string): Promise<void>;
+  chatSetSystem(system: string): Promise<void>;
   /** Subscribes to conversation conv's events; returns the unsubscribe function. */
   onChat(conv: string, h: ChatHandlers): () => void;
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -146,8 +160,12 @@ export const wailsBackend: Backend = {
   chatSend: (text) => ChatSend(text),
   chatStop: () => ChatStop(),
   chatRetry: () => ChatRetry(),
+  chatEdit: (text) => ChatEdit(text),
+  chatModels: () => ChatModels(),
+  chatSetModel: (model) => ChatSetModel(model),
+  chatSetSystem: (system) => ChatSetSystem(system),
   onChat: (conv, h) => {
-    const offs = (['message', 'delta', 'removed'] as const).map((kind) =>
+    const offs = (['message', 'delta', 'removed', 'notice'] as const).map((kind) =>
       EventsOn(`chat:${kind}:${conv}`, (u: ChatUpdate) => h[kind](u)),
     );
     return () => offs.forEach((off) => off());

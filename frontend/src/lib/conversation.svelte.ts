@@ -9,6 +9,10 @@ import type { Backend, ChatMessage, ChatUpdate } from './bridge';
  */
 export class Conversation {
   messages = $state<ChatMessage[]>([]);
+  /** A passing notice on a reply being written ("trying again…"), by index. */
+  notices = $state<Record<number, string>>({});
+  model = $state('');
+  system = $state('');
   /** Why the last action failed, for the user; the typed text is kept. */
   error = $state<string | null>(null);
 
@@ -27,9 +31,11 @@ export class Conversation {
 
   async start(conv: string): Promise<void> {
     const take = (u: ChatUpdate) => this.#receive(u);
-    this.#backend.onChat(conv, { message: take, delta: take, removed: take });
+    this.#backend.onChat(conv, { message: take, delta: take, removed: take, notice: (u) => this.#notice(u) });
     const snap = await this.#backend.chatMessages();
     this.messages = snap.messages ?? [];
+    this.model = snap.model;
+    this.system = snap.system;
     this.#applied = snap.seq;
     this.#drain();
   }
@@ -48,8 +54,16 @@ export class Conversation {
     }
   }
 
+  #notice(u: ChatUpdate) {
+    this.#receive({ ...u, notice: u.text ?? '' });
+  }
+
   #apply(u: ChatUpdate) {
-    if (u.message) {
+    if (u.notice !== undefined) {
+      if (u.notice) this.notices[u.index] = u.notice;
+      else delete this.notices[u.index];
+    } else if (u.message) {
+      delete this.notices[u.index];
       this.messages[u.index] = u.message;
     } else if (u.text !== undefined && u.text !== '') {
       const m = this.messages[u.index];
@@ -68,8 +82,26 @@ export class Conversation {
     return this.#run(() => this.#backend.chatStop());
   }
 
+  /** Writes the last reply again: after a failure, or to regenerate it. */
   async retry(): Promise<boolean> {
     return this.#run(() => this.#backend.chatRetry());
+  }
+
+  /** Replaces the last message the user sent, and asks again. */
+  async edit(text: string): Promise<boolean> {
+    return this.#run(() => this.#backend.chatEdit(text));
+  }
+
+  async setModel(model: string): Promise<boolean> {
+    const ok = await this.#run(() => this.#backend.chatSetModel(model));
+    if (ok) this.model = model;
+    return ok;
+  }
+
+  async setSystem(system: string): Promise<boolean> {
+    const ok = await this.#run(() => this.#backend.chatSetSystem(system));
+    if (ok) this.system = system.trim();
+    return ok;
   }
 
   async #run(action: () => Promise<void>): Promise<boolean> {

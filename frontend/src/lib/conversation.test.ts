@@ -4,14 +4,16 @@ import { Conversation } from './conversation.svelte';
 
 // A stand-in core for one conversation: it hands out a snapshot and lets
 // the test deliver events in any order, as a dev build's websocket may.
-function core(snapshot: ChatSnapshot) {
+function core(partial: Omit<ChatSnapshot, 'model' | 'system'>) {
+  const snapshot: ChatSnapshot = { model: 'claude-sonnet-4-5', system: '', ...partial };
   let handlers: ChatHandlers | undefined;
   const backend = {
     onChat: (_conv: string, h: ChatHandlers) => ((handlers = h), () => {}),
     chatMessages: async () => snapshot,
   };
   const deliver = (u: ChatUpdate) => {
-    if (u.message) handlers!.message(u);
+    if (u.notice !== undefined) handlers!.notice({ ...u, text: u.notice, notice: undefined });
+    else if (u.message) handlers!.message(u);
     else if (u.text !== undefined) handlers!.delta(u);
     else handlers!.removed(u);
   };
@@ -43,6 +45,18 @@ describe('Conversation', () => {
     deliver({ seq: 4, index: 1, text: 'lo' });
     await started;
     expect(c.messages[1].text).toBe('Hello');
+  });
+
+  it('shows a notice while retrying and clears it when text arrives', async () => {
+    const { backend, deliver } = core({ messages: [{ ...user }, { ...streaming }], seq: 2 });
+    const c = new Conversation(backend);
+    await c.start('c-1');
+    deliver({ seq: 3, index: 1, notice: 'Anthropic is busy; trying again (1)…' });
+    expect(c.notices[1]).toMatch(/trying again/);
+    deliver({ seq: 4, index: 1, notice: '' });
+    deliver({ seq: 5, index: 1, text: 'Hi' });
+    expect(c.notices[1]).toBeUndefined();
+    expect(c.messages[1].text).toBe('Hi');
   });
 
   it('removes a failed reply when told', async () => {

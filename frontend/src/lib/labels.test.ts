@@ -13,8 +13,9 @@ describe('accountText', () => {
 });
 
 describe('windowName', () => {
-  it('names chat windows by conversation', () => {
+  it('names chat windows by conversation, then by its title', () => {
     expect(windowName({ id: 3, role: 'chat', title: 'New chat', conversationId: 'c-9' })).toBe('Chat c-9');
+    expect(windowName({ id: 3, role: 'chat', title: 'How do I print in Go?', conversationId: 'c-9' })).toBe('How do I print in Go?');
   });
   it('names the sign-in window', () => {
     expect(windowName({ id: 2, role: 'onboarding', title: 'Sign in' })).toBe('Sign-in');

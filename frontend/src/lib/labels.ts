@@ -12,7 +12,9 @@ export function accountText(account: Account): string {
   }
 }
 
-/** How the window list names a window. */
+/** How the window list names a window: by its conversation's title once it has one. */
 export function windowName(w: WindowInfo): string {
-  return w.role === 'chat' ? `Chat ${w.conversationId ?? ''}`.trim() : 'Sign-in';
+  if (w.role !== 'chat') return 'Sign-in';
+  if (w.title && w.title !== 'New chat') return w.title;
+  return `Chat ${w.conversationId ?? ''}`.trim();
 }

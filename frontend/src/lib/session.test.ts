@@ -16,10 +16,14 @@ class CoreStandIn implements Backend {
   chooseStorage = async () => {};
   signOut = async () => {};
   copyText = async () => true;
-  chatMessages = async () => ({ messages: [], seq: 0 });
+  chatMessages = async () => ({ messages: [], seq: 0, model: 'claude-sonnet-4-5', system: '' });
   chatSend = async () => {};
   chatStop = async () => {};
   chatRetry = async () => {};
+  chatEdit = async () => {};
+  chatModels = async () => ({ models: [] });
+  chatSetModel = async () => {};
+  chatSetSystem = async () => {};
   onChat = () => () => {};
   handlers = new Map<string, (data: unknown) => void>();
   calls: string[] = [];

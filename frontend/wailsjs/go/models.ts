@@ -14,6 +14,8 @@ export namespace chat {
 	export interface Snapshot {
 	    messages: Message[];
 	    seq: number;
+	    model: string;
+	    system: string;
 	}
 
 }
@@ -24,6 +26,15 @@ export namespace ipc {
 	    windowId: number;
 	    role: string;
 	    conversationId?: string;
+	    demo?: boolean;
+	}
+	export interface Model {
+	    id: string;
+	    name: string;
+	}
+	export interface ModelList {
+	    models: Model[];
+	    note?: string;
 	}
 	export interface SDKProfile {
 	    name: string;

@@ -5,11 +5,19 @@ import {ipc} from '../models';
 
 export function CancelSignIn():Promise<void>;
 
+export function ChatEdit(arg1:string):Promise<void>;
+
 export function ChatMessages():Promise<chat.Snapshot>;
+
+export function ChatModels():Promise<ipc.ModelList>;
 
 export function ChatRetry():Promise<void>;
 
 export function ChatSend(arg1:string):Promise<void>;
+
+export function ChatSetModel(arg1:string):Promise<void>;
+
+export function ChatSetSystem(arg1:string):Promise<void>;
 
 export function ChatStop():Promise<void>;
 

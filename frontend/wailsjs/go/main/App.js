@@ -6,8 +6,16 @@ export function CancelSignIn() {
   return window['go']['main']['App']['CancelSignIn']();
 }
 
+export function ChatEdit(arg1) {
+  return window['go']['main']['App']['ChatEdit'](arg1);
+}
+
 export function ChatMessages() {
   return window['go']['main']['App']['ChatMessages']();
+}
+
+export function ChatModels() {
+  return window['go']['main']['App']['ChatModels']();
 }
 
 export function ChatRetry() {
@@ -16,6 +24,14 @@ export function ChatRetry() {
 
 export function ChatSend(arg1) {
   return window['go']['main']['App']['ChatSend'](arg1);
+}
+
+export function ChatSetModel(arg1) {
+  return window['go']['main']['App']['ChatSetModel'](arg1);
+}
+
+export function ChatSetSystem(arg1) {
+  return window['go']['main']['App']['ChatSetSystem'](arg1);
 }
 
 export function ChatStop() {
