@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"parley/internal/fakeapi"
@@ -56,6 +57,30 @@ func main() {
 		d, err := time.ParseDuration(b["delay"])
 		api.SetDeltaDelay(d)
 		return "ok", err
+	})
+	handle("POST /fail-next", func(_ *http.Request, b map[string]string) (any, error) {
+		n, err := strconv.Atoi(b["n"])
+		if err != nil {
+			return nil, err
+		}
+		status, err := strconv.Atoi(b["status"])
+		api.FailNext(n, status, 0)
+		return "ok", err
+	})
+	handle("POST /cut-stream", func(_ *http.Request, b map[string]string) (any, error) {
+		n, err := strconv.Atoi(b["after"])
+		api.CutStreamAfter(n)
+		return "ok", err
+	})
+	handle("POST /reply", func(_ *http.Request, b map[string]string) (any, error) {
+		text, echo := b["text"], b["text"] == ""
+		api.SetReply(func(r fakeapi.MessagesRequest) string {
+			if echo {
+				return "You said: " + r.Messages[len(r.Messages)-1].Text
+			}
+			return text
+		})
+		return "ok", nil
 	})
 	handle("GET /log", func(*http.Request, map[string]string) (any, error) { return api.Log(), nil })
 

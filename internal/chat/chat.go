@@ -58,6 +58,9 @@ type Update struct {
 	Index   int      `json:"index"`
 	Message *Message `json:"message,omitempty"` // EventMessage
 	Text    string   `json:"text,omitempty"`    // EventDelta
+	// At is when the core received the first text of a delta (Unix ms),
+	// for measuring how long text takes to reach the screen.
+	At int64 `json:"at,omitempty"`
 }
 
 // EventName is the event name for kind in conversation conv.
@@ -286,47 +289,64 @@ func (s *Service) startLocked(id string, c *conversation) {
 func (s *Service) generate(ctx context.Context, id string, c *conversation, index int, params sdk.MessageNewParams) {
 	var mu sync.Mutex
 	var pending, all strings.Builder
+	var since time.Time // when the oldest pending text arrived
 	flush := func() {
 		mu.Lock()
-		text := pending.String()
+		text, at := pending.String(), since
 		pending.Reset()
 		mu.Unlock()
 		if text != "" {
-			s.send(id, c, EventDelta, Update{Index: index, Text: text})
+			s.send(id, c, EventDelta, Update{Index: index, Text: text, At: at.UnixMilli()})
 		}
 	}
-	tick := time.NewTicker(s.interval)
-	stopTick := make(chan struct{})
-	tickDone := make(chan struct{})
-	go func() {
-		defer close(tickDone)
-		for {
-			select {
-			case <-tick.C:
-				flush()
-			case <-stopTick:
-				return
-			}
-		}
-	}()
 	retrying := false
 	ctx = anthropic.OnRetry(ctx, func(attempt int) {
 		retrying = true
 		s.send(id, c, EventNotice, Update{Index: index, Text: fmt.Sprintf("Anthropic is busy; trying again (%d)…", attempt)})
 	})
+	// One goroutine sends, so batches stay in order: at once when text
+	// arrives after a quiet spell, else at most once per interval.
+	kick := make(chan struct{}, 1)
+	stopFlusher := make(chan struct{})
+	flusherDone := make(chan struct{})
+	go func() {
+		defer close(flusherDone)
+		tick := time.NewTicker(s.interval)
+		defer tick.Stop()
+		var last time.Time
+		for {
+			select {
+			case <-tick.C:
+			case <-kick:
+				if time.Since(last) < s.interval {
+					continue // the ticker sends it
+				}
+			case <-stopFlusher:
+				return
+			}
+			flush()
+			last = time.Now()
+		}
+	}()
 	msg, err := s.client.Stream(ctx, params, func(t string) {
 		if retrying {
 			retrying = false
 			s.send(id, c, EventNotice, Update{Index: index})
 		}
 		mu.Lock()
+		if pending.Len() == 0 {
+			since = time.Now()
+		}
 		pending.WriteString(t)
 		all.WriteString(t)
 		mu.Unlock()
+		select {
+		case kick <- struct{}{}:
+		default:
+		}
 	})
-	tick.Stop()
-	close(stopTick)
-	<-tickDone
+	close(stopFlusher)
+	<-flusherDone
 	flush()
 
 	final := Message{Role: "assistant", Text: all.String(), Status: StatusComplete}
