@@ -23,7 +23,7 @@ import {
   StartOAuth,
 } from '../../wailsjs/go/main/App';
 import type { chat, ipc } from '../../wailsjs/go/models';
-import { ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
+import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 
 export type Role = 'chat' | 'onboarding';
 
@@ -114,6 +114,8 @@ export interface Backend {
   chooseStorage(choice: 'session' | 'file'): Promise<void>;
   signOut(): Promise<void>;
   copyText(text: string): Promise<boolean>;
+  /** Opens an http(s) or mailto address in the system browser. */
+  openLink(url: string): void;
   chatMessages(): Promise<ChatSnapshot>;
   chatSend(text: string): Promise<void>;
   chatStop(): Promise<void>;
@@ -156,6 +158,7 @@ export const wailsBackend: Backend = {
   chooseStorage: (choice) => ChooseStorage(choice),
   signOut: () => SignOut(),
   copyText: (text) => ClipboardSetText(text),
+  openLink: (url) => BrowserOpenURL(url),
   chatMessages: () => ChatMessages(),
   chatSend: (text) => ChatSend(text),
   chatStop: () => ChatStop(),

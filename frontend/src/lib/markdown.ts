@@ -8,9 +8,10 @@
 // as a tooltip; MessageBody intercepts clicks on them and opens them in the
 // system browser.
 //
-// Output is produced per top-level block. Every block but the last is cached,
-// so re-rendering a growing reply costs one lex of the whole text plus the
-// rendering of its last block.
+// Output is produced per top-level block, and every block but the last is
+// cached, so re-rendering a growing reply costs one lex of the whole text
+// plus the rendering of its last block (of the last item, for a list; of the
+// last lines, for code).
 
 import { Marked, type Tokens, type TokensList } from 'marked';
 import DOMPurify from 'dompurify';
@@ -38,10 +39,6 @@ for (const [name, lang] of Object.entries(languages)) hljs.registerLanguage(name
 hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' });
 hljs.registerAliases(['text', 'txt'], { languageName: 'plaintext' });
 
-/** Code without a language tag is auto-detected only up to this size. */
-const AUTO_DETECT_LIMIT = 4000;
-const AUTO_DETECT_SUBSET = Object.keys(languages).filter((l) => l !== 'plaintext');
-
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
 /**
@@ -67,28 +64,130 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-function highlight(code: string, lang: string): string {
-  if (lang && hljs.getLanguage(lang)) {
-    return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+/** A Map that forgets its least recently used entries past a limit. */
+class Lru<V> {
+  private map = new Map<string, V>();
+  constructor(private limit: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
   }
-  if (!lang && code.length <= AUTO_DETECT_LIMIT) {
-    return hljs.highlightAuto(code, AUTO_DETECT_SUBSET).value;
+  set(key: string, v: V) {
+    this.map.delete(key);
+    if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, v);
   }
-  return escapeHtml(code);
 }
+
+// Code highlighting.
+//
+// A finished code block is highlighted whole. A block that is still growing
+// (its fence not closed yet) is highlighted in chunks of whole lines, each
+// chunk cached, so a long block costs only its last chunk per render; a
+// construct that spans two chunks (a long string or comment) may be coloured
+// wrongly until the block is finished. Code without a language tag is
+// auto-detected from its first lines, once those have arrived.
+const CHUNK_LINES = 40;
+const SAMPLE_LINES = 12;
+const SAMPLE_CHARS = 1000;
+const MIN_RELEVANCE = 3;
+const AUTO_SUBSET = Object.keys(languages).filter((l) => l !== 'plaintext');
+const detected = new Lru<string>(200);
+const chunks = new Lru<string>(1000);
+
+/** The first lines of code, or null while they are still arriving. */
+function sample(code: string, complete: boolean): string | null {
+  let end = 0;
+  for (let n = 0; n < SAMPLE_LINES; n++) {
+    const nl = code.indexOf('\n', end);
+    if (nl < 0 || nl >= SAMPLE_CHARS) {
+      if (complete) return code.slice(0, SAMPLE_CHARS);
+      if (code.length < SAMPLE_CHARS) return null;
+      return code.slice(0, end || SAMPLE_CHARS);
+    }
+    end = nl + 1;
+  }
+  return code.slice(0, end);
+}
+
+function languageOf(lang: string, code: string, complete: boolean): string | null {
+  if (lang) return hljs.getLanguage(lang) ? lang : null;
+  const head = sample(code, complete);
+  if (head === null || head.trim() === '') return null;
+  let name = detected.get(head);
+  if (name === undefined) {
+    const r = hljs.highlightAuto(head, AUTO_SUBSET);
+    name = r.language && r.relevance >= MIN_RELEVANCE ? r.language : '';
+    detected.set(head, name);
+  }
+  return name || null;
+}
+
+// highlight.js escapes the code and adds only <span class="..."> elements
+// whose classes come from its grammars. Its output is checked to be exactly
+// that (and falls back to escaped text otherwise) instead of going through
+// DOMPurify, which costs about fifty times as much on thousands of spans.
+const HLJS_TAG = /<span class="[\w -]+">|<\/span>/g;
+
+function highlighted(code: string, language: string | null): string {
+  if (!language) return escapeHtml(code);
+  const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
+  return /[<>"]/.test(html.replace(HLJS_TAG, '')) ? escapeHtml(code) : html;
+}
+
+function codeHtml(code: string, lang: string, complete: boolean): string {
+  const language = languageOf(lang, code, complete);
+  if (complete || !language) return highlighted(code, language);
+  const lines = code.split('\n');
+  let out = '';
+  let start = 0;
+  for (; start + CHUNK_LINES < lines.length; start += CHUNK_LINES) {
+    const chunk = lines.slice(start, start + CHUNK_LINES).join('\n') + '\n';
+    const key = `${language}\u0000${chunk}`;
+    let html = chunks.get(key);
+    if (html === undefined) {
+      html = highlighted(chunk, language);
+      chunks.set(key, html);
+    }
+    out += html;
+  }
+  return out + highlighted(lines.slice(start).join('\n'), language);
+}
+
+/** Whether a code token's fence is closed (indented code counts as closed). */
+function isClosed(raw: string): boolean {
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+  if (!open) return true;
+  const lines = raw.replace(/\n+$/, '').split('\n');
+  if (lines.length < 2) return false;
+  const fence = open[1];
+  const last = lines[lines.length - 1].trim();
+  return last.length >= fence.length && [...last].every((ch) => ch === fence[0]);
+}
+
+// Highlighted code is put in place after the block around it is sanitized,
+// behind a marker that text cannot forge.
+const NONCE = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+const MARKER = new RegExp(`md-code-${NONCE}-(\\d+)-end`, 'g');
+let codeBodies: string[] = [];
 
 const md = new Marked({
   gfm: true,
   breaks: true,
   async: false,
   renderer: {
-    code({ text, lang }: Tokens.Code): string {
+    code({ text, lang, raw }: Tokens.Code): string {
       const name = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
       const known = /^[\w+#.-]{1,32}$/.test(name) ? name : '';
       const cls = known ? ` language-${known}` : '';
       const label = known ? `<span class="md-code-lang">${escapeHtml(known)}</span>` : '';
-      const body = highlight(text.replace(/\n$/, ''), known);
-      return `<div class="md-code"><div class="md-code-head">${label}</div><pre><code class="hljs${cls}">${body}</code></pre></div>\n`;
+      codeBodies.push(codeHtml(text.replace(/\n$/, ''), known, isClosed(raw)));
+      const marker = `md-code-${NONCE}-${codeBodies.length - 1}-end`;
+      return `<div class="md-code"><div class="md-code-head">${label}</div><pre><code class="hljs${cls}">${marker}</code></pre></div>\n`;
     },
     image({ href, text }: Tokens.Image): string {
       const alt = escapeHtml(text || 'image');
@@ -152,34 +251,114 @@ function getPurifier(): Purifier {
   return p;
 }
 
+const PURIFY_CONFIG = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  FORBID_TAGS,
+  FORBID_ATTR,
+  // Every allowed attribute value that is not listed as URI-safe must match
+  // this, so the non-URI attributes are listed below.
+  ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
+  ADD_URI_SAFE_ATTR: ['align', 'start'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  ALLOW_SELF_CLOSE_IN_ATTR: false,
+  SAFE_FOR_TEMPLATES: false,
+  WHOLE_DOCUMENT: false,
+};
+
 /** Sanitizes an HTML fragment with the allow-list used for model output. */
 export function sanitizeHtml(html: string): string {
-  return getPurifier().sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    FORBID_TAGS,
-    FORBID_ATTR,
-    // Every allowed attribute value that is not listed as URI-safe must match
-    // this, so the non-URI attributes are listed below.
-    ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
-    ADD_URI_SAFE_ATTR: ['align', 'start'],
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    ALLOW_SELF_CLOSE_IN_ATTR: false,
-    SAFE_FOR_TEMPLATES: false,
-    WHOLE_DOCUMENT: false,
-    RETURN_DOM: false,
-    RETURN_DOM_FRAGMENT: false,
-  }) as string;
+  return getPurifier().sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM: false, RETURN_DOM_FRAGMENT: false }) as string;
 }
 
-const CACHE_LIMIT = 1000;
-const cache = new Map<string, string>();
+function sanitizeToFragment(html: string): DocumentFragment {
+  return getPurifier().sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM: false, RETURN_DOM_FRAGMENT: true });
+}
 
-function renderBlock(token: Tokens.Generic, links: TokensList['links']): string {
-  const list = Object.assign([token], { links }) as TokensList;
-  return sanitizeHtml(md.parser(list) as string);
+const blocks = new Lru<string>(1000);
+const listItems = new Lru<string>(2000);
+const PIECE = `md-piece-${NONCE}`;
+
+function withCode(html: string): string {
+  const bodies = codeBodies;
+  return bodies.length ? html.replace(MARKER, (_, i: string) => bodies[Number(i)] ?? '') : html;
+}
+
+function renderTokens(list: TokensList): string {
+  codeBodies = [];
+  try {
+    return withCode(sanitizeHtml(md.parser(list) as string));
+  } finally {
+    codeBodies = [];
+  }
+}
+
+/**
+ * Renders and sanitizes several pieces in one DOMPurify pass (a pass has a
+ * fixed cost, so one per block or list item would dominate). Each piece must
+ * come back as exactly one top-level element named tag (with only childTag
+ * children, if given), whose inner HTML is returned; null when sanitizing
+ * rearranged them (raw HTML that closed a wrapper early, say).
+ */
+function renderPieces(pieces: TokensList[], wrap: boolean, tag: string, childTag?: string): string[] | null {
+  codeBodies = [];
+  try {
+    const html = pieces.map((p) => {
+      const h = md.parser(p) as string;
+      return wrap ? `<${tag} class="${PIECE}">${h}</${tag}>` : h;
+    });
+    const out: string[] = [];
+    for (const n of sanitizeToFragment(html.join('')).childNodes) {
+      if (n.nodeType === 3 && n.textContent?.trim() === '') continue;
+      if (n.nodeType !== 1) return null;
+      const el = n as Element;
+      if (el.localName !== tag || (wrap && el.getAttribute('class') !== PIECE)) return null;
+      if (childTag && [...el.children].some((c) => c.localName !== childTag)) return null;
+      out.push(withCode(el.innerHTML));
+    }
+    return out.length === pieces.length ? out : null;
+  } finally {
+    codeBodies = [];
+  }
+}
+
+function renderBlocksTogether(tokens: Tokens.Generic[], links: TokensList['links']): string[] {
+  const pieces = tokens.map((t) => Object.assign([t], { links }) as TokensList);
+  if (pieces.length > 1) {
+    const out = renderPieces(pieces, true, 'div');
+    if (out) return out;
+  }
+  return pieces.map(renderTokens);
+}
+
+/**
+ * A list rendered item by item, every item but the last cached, so that a
+ * long list still growing costs its last item per render. Falls back to
+ * rendering the list whole when its items do not sanitize to list items.
+ */
+function renderList(list: Tokens.List, links: TokensList['links'], linksKey: string, growing: boolean): string {
+  const tag = list.ordered ? 'ol' : 'ul';
+  const items: (string | undefined)[] = [];
+  const keys: string[] = [];
+  const todo: number[] = [];
+  list.items.forEach((item, i) => {
+    keys[i] = `${linksKey}\u0000${list.ordered}\u0000${list.loose}\u0000${item.raw}`;
+    items[i] = !growing || i < list.items.length - 1 ? listItems.get(keys[i]) : undefined;
+    if (items[i] === undefined) todo.push(i);
+  });
+  if (todo.length) {
+    const pieces = todo.map((i) => Object.assign([{ ...list, items: [list.items[i]], start: 1, raw: list.items[i].raw }], { links }) as TokensList);
+    const out = renderPieces(pieces, false, tag, 'li');
+    if (!out) return renderTokens(Object.assign([list], { links }) as TokensList);
+    for (const [j, i] of todo.entries()) {
+      items[i] = out[j].replace(/^\n/, '');
+      if (!growing || i < list.items.length - 1) listItems.set(keys[i], items[i]);
+    }
+  }
+  const start = list.ordered && list.start !== 1 && list.start !== '' ? ` start="${Number(list.start)}"` : '';
+  return `<${tag}${start}>\n${items.join('')}</${tag}>\n`;
 }
 
 /**
@@ -190,28 +369,31 @@ export function renderBlocks(text: string): string[] {
   const tokens = md.lexer(text);
   const links = tokens.links;
   const linksKey = Object.keys(links).length ? JSON.stringify(links) : '';
-  const blocks = tokens.filter((t) => t.type !== 'space' && t.type !== 'def');
-  const out: string[] = [];
-  blocks.forEach((token, i) => {
-    if (i === blocks.length - 1) {
-      // The last block is the one still growing while a reply streams: it
-      // is not cached, so the cache never fills with its partial versions.
-      const html = renderBlock(token, links);
-      if (html) out.push(html);
-      return;
-    }
-    const key = `${linksKey}\u0000${token.type}\u0000${token.raw}`;
-    let html = cache.get(key);
-    if (html === undefined) {
-      html = renderBlock(token, links);
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    } else {
-      cache.delete(key); // refresh its place in the eviction order
-    }
-    cache.set(key, html);
-    if (html) out.push(html);
+  const list = tokens.filter((t) => t.type !== 'space' && t.type !== 'def');
+  // The last block is the one still growing while a reply streams: it is not
+  // cached (unless it is finished code), so the cache never fills with its
+  // partial versions.
+  const cacheable = list.map((t, i) => i < list.length - 1 || (t.type === 'code' && isClosed(t.raw)));
+  const keys = list.map((t) => `${linksKey}\u0000${t.type}\u0000${t.raw}`);
+  const out = list.map((_, i) => (cacheable[i] ? blocks.get(keys[i]) : undefined));
+  const isLongList = (t: Tokens.Generic) => t.type === 'list' && (t as Tokens.List).items.length > 1;
+  const todo = out.flatMap((h, i) => (h === undefined && !isLongList(list[i]) ? [i] : []));
+  renderBlocksTogether(todo.map((i) => list[i]), links).forEach((h, j) => (out[todo[j]] = h));
+  out.forEach((h, i) => {
+    if (h === undefined) out[i] = renderList(list[i] as Tokens.List, links, linksKey, !cacheable[i]);
   });
-  return out;
+  out.forEach((h, i) => {
+    if (cacheable[i]) blocks.set(keys[i], h as string);
+  });
+  return out.filter((h): h is string => !!h);
+}
+
+/**
+ * The same HTML as renderMarkdown, rendered and sanitized in one piece with
+ * no caching; a reference for checking the incremental path.
+ */
+export function renderMarkdownWhole(text: string): string {
+  return renderTokens(md.lexer(text));
 }
 
 /** Model output (Markdown) as sanitized HTML. */

@@ -16,6 +16,7 @@ class CoreStandIn implements Backend {
   chooseStorage = async () => {};
   signOut = async () => {};
   copyText = async () => true;
+  openLink = () => {};
   chatMessages = async () => ({ messages: [], seq: 0, model: 'claude-sonnet-4-5', system: '' });
   chatSend = async () => {};
   chatStop = async () => {};

@@ -122,6 +122,11 @@ export const XSS_CORPUS: string[] = [
   // Markdown-specific: HTML inside code must stay text.
   '```html\n<img src=x onerror=__pwned()>\n<script>__pwned()</script>\n```',
   '`<img src=x onerror=__pwned()>`',
+  '```js\n</code></pre><img src=x onerror=__pwned()>\n```',
+  '```\n</code></pre><script>__pwned()</script>\n```',
+  '~~~python\n"""</span><img src=x onerror=__pwned()>"""\n~~~',
+  '```ts\n' + 'let a = 1;\n'.repeat(45) + '</code><img src=x onerror=__pwned()>',
+  '```\n' + '<b>html</b>\n'.repeat(15) + '<img src=x onerror=__pwned()>',
   '    <script>__pwned()</script>',
   '```"><img src=x onerror=__pwned()>\ncode\n```',
   '```js" onmouseover="__pwned()\ncode\n```',
