@@ -83,7 +83,7 @@ lint: frontend
 	@git diff --exit-code -- frontend/wailsjs || { echo "frontend/wailsjs is stale: commit what 'make bindings' wrote"; exit 1; }
 
 ## bench: startup, new-window latency and memory, under Xvfb (see docs/benchmarks.md)
-bench: deps-test build
+bench: deps-test build dev-build e2e/node_modules/.package-lock.json
 	xvfb-run -a -s "-screen 0 1280x800x24" scripts/bench
 
 ## screenshots: the README's wizard screenshots, from the production build
