@@ -80,6 +80,7 @@ type Service struct {
 }
 
 type conversation struct {
+	closed bool // its window is gone: nothing starts any more
 	system string
 	emitMu sync.Mutex // orders emission; held only while queueing an event
 	seq    int        // the last event's Seq
@@ -98,6 +99,17 @@ func New(client *anthropic.Client, emit func(conv, event string, data any), inte
 		interval = 33 * time.Millisecond
 	}
 	return &Service{client: client, emit: emit, interval: interval, convs: map[string]*conversation{}}
+}
+
+// ready says whether a new reply may start.
+func (c *conversation) ready() error {
+	switch {
+	case c.closed:
+		return errClosed
+	case c.cancel != nil:
+		return ErrBusy
+	}
+	return nil
 }
 
 func (s *Service) conv(id string) *conversation {
@@ -167,8 +179,8 @@ func (s *Service) Send(id, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.conv(id)
-	if c.cancel != nil {
-		return ErrBusy
+	if err := c.ready(); err != nil {
+		return err
 	}
 	if n := len(c.msgs); n > 0 && c.msgs[n-1].Role == "assistant" && c.msgs[n-1].Text == "" {
 		// A reply that failed before any text: the new message replaces it.
@@ -187,8 +199,8 @@ func (s *Service) Retry(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.conv(id)
-	if c.cancel != nil {
-		return ErrBusy
+	if err := c.ready(); err != nil {
+		return err
 	}
 	n := len(c.msgs)
 	if n == 0 || c.msgs[n-1].Role != "assistant" {
@@ -210,8 +222,8 @@ func (s *Service) EditLast(id, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.conv(id)
-	if c.cancel != nil {
-		return ErrBusy
+	if err := c.ready(); err != nil {
+		return err
 	}
 	last := -1
 	for i, m := range c.msgs {
@@ -263,15 +275,20 @@ func (s *Service) Stop(id string) {
 	}
 }
 
-// Close stops every reply (the core is exiting, or the window closed).
+// Close ends conversation id for good (its window closed): the reply being
+// generated stops, and nothing new starts.
 func (s *Service) Close(id string) {
-	s.Stop(id)
 	s.mu.Lock()
-	delete(s.convs, id)
+	s.conv(id).closed = true
 	s.mu.Unlock()
+	s.Stop(id)
 }
 
+// errClosed is returned for a conversation whose window has closed.
+var errClosed = errors.New("this conversation's window has closed")
+
 // startLocked appends an empty reply and generates it in a goroutine.
+// Callers check c.closed first (see ready).
 func (s *Service) startLocked(id string, c *conversation) {
 	params := sdk.MessageNewParams{Model: sdk.Model(c.model), MaxTokens: 4096, Messages: turns(c.msgs)}
 	if c.system != "" {

@@ -183,7 +183,7 @@ func (c *Core) start(role string) (*window, error) {
 	}
 	cmd := exec.Command(c.cfg.Exe, c.cfg.Args(role)...)
 	cmd.ExtraFiles = []*os.File{child}
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(credential.Environ(), env...)
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
 	err = cmd.Start()

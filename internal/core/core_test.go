@@ -145,8 +145,17 @@ func TestReadyGetsAccountThenWindowsBeforeAnythingElse(t *testing.T) {
 	id := h.open(ipc.RoleChat)
 	h.waitFor("window ready", func() bool { return h.readyCount() == 1 })
 	st, _ := h.status(id)
-	h.waitFor("initial events", func() bool { return len(h.events(st.PID)) >= 2 })
-	evs := h.events(st.PID)
+	notes := func() []received {
+		var out []received
+		for _, r := range h.events(st.PID) {
+			if r.Method == ipc.NotifyEvent {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	h.waitFor("initial events", func() bool { return len(notes()) >= 2 })
+	evs := notes()
 	var names []string
 	for _, r := range evs[:2] {
 		var ev ipc.Event
@@ -417,4 +426,24 @@ func (h *harness) lastAccount(pid int) ipc.Account {
 		return ipc.Account{}
 	}
 	return as[len(as)-1]
+}
+
+func TestWindowsDoNotInheritAnthropicSecrets(t *testing.T) {
+	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-api03-from-the-environment-0000000000")
+	t.Setenv("ANTHROPIC_AUTH_TOKEN", "sk-ant-oat01-from-the-environment-0000000000")
+	h := newHarness(t, "normal")
+	id := h.open(ipc.RoleChat)
+	h.waitFor("window ready", func() bool { return h.readyCount() == 1 })
+	st, _ := h.status(id)
+	var env []string
+	for _, r := range h.events(st.PID) {
+		if r.Method == "env" {
+			var v string
+			_ = json.Unmarshal(r.Params, &v)
+			env = append(env, v)
+		}
+	}
+	if len(env) != 1 || env[0] != "" {
+		t.Errorf("the window's environment held %q, want no Anthropic secret", env)
+	}
 }

@@ -49,6 +49,8 @@ func fakeWindow(mode string) int {
 		return 2
 	}
 	enc := json.NewEncoder(logf)
+	// What a window could leak: the secrets its environment holds.
+	_ = enc.Encode(map[string]any{"method": "env", "params": os.Getenv("ANTHROPIC_API_KEY") + os.Getenv("ANTHROPIC_AUTH_TOKEN")})
 	c := ipc.NewConn(context.Background(), conn, jsonrpc2.HandlerWithError(func(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
 		_ = enc.Encode(map[string]any{"method": req.Method, "params": req.Params})
 		return nil, nil

@@ -15,6 +15,7 @@ package credential
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 )
@@ -52,6 +53,20 @@ type Credential struct {
 	label        string    // email and organisation, or the key's hint
 	profile      string    // the OAuth provider profile it came from
 	gen          uint64    // set when the holder publishes it
+}
+
+// Environ is the process environment without the variables that may hold
+// an Anthropic secret (ANTHROPIC_*). Give it to every program Parley
+// starts: window processes and the browser never see a key.
+func Environ() []string {
+	env := os.Environ()
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "ANTHROPIC_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // Key shape limits. Real keys are about 108 characters.

@@ -319,24 +319,29 @@ func (h *Holder) publishLocked(c *Credential, acct Account) {
 // need not read the clock.
 func (h *Holder) armTimers(s *snapshot) {
 	ahead := h.opt.RefreshAhead - rand.N(h.opt.RefreshAhead/5+1)
-	mark := func(flag *atomic.Bool, at time.Time) {
-		d := time.Until(at)
-		if d <= 0 {
-			flag.Store(true)
-			return
+	// A short-lived token is renewed halfway through its life, not at once.
+	if life := time.Until(s.cred.expiry); life > 0 && ahead > life/2 {
+		ahead = life / 2
+	}
+	mark := func(at time.Time, flags ...*atomic.Bool) {
+		set := func() {
+			for _, f := range flags {
+				f.Store(true)
+			}
 		}
-		s.timers = append(s.timers, time.AfterFunc(d, func() { flag.Store(true) }))
+		if d := time.Until(at); d > 0 {
+			s.timers = append(s.timers, time.AfterFunc(d, set))
+		} else {
+			set()
+		}
 	}
 	expiredAt := s.cred.expiry.Add(-h.opt.ExpirySkew)
 	dueAt := s.cred.expiry.Add(-ahead)
 	if dueAt.After(expiredAt) {
 		dueAt = expiredAt
 	}
-	mark(&s.expired, expiredAt)
-	mark(&s.due, dueAt)
-	if s.expired.Load() {
-		s.due.Store(true)
-	}
+	mark(expiredAt, &s.expired, &s.due) // an expired token is due, whatever happened
+	mark(dueAt, &s.due)
 }
 
 func (s *snapshot) err() error {

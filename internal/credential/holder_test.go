@@ -343,14 +343,17 @@ func TestConcurrentRequestsWithAnExpiredTokenRefreshOnce(t *testing.T) {
 	if !strings.Contains(o.store.get(), `"refresh_token":"sk-ant-ort01-`) || strings.Contains(o.store.get(), old.Secret()) {
 		t.Errorf("saved item after refresh: %s", o.store.get())
 	}
-	restarted := credential.New(credential.Options{Store: o.store, Refresher: o.refresher(), RefreshAhead: 2 * time.Hour, Logf: t.Logf})
+	restarted := credential.New(credential.Options{Store: o.store, Refresher: o.refresher(), Logf: t.Logf})
 	if err := restarted.Load(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := restarted.Resolve(context.Background()); err != nil { // due: refreshes in the background
+	cur, err := restarted.Resolve(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the second refresh", func() bool { return o.auth.RefreshCalls() == 2 })
+	if _, _, err := restarted.Recover(context.Background(), cur, true); err != nil { // as after a 401
+		t.Fatal(err)
+	}
 	if n, r := o.auth.RefreshCalls(), o.auth.ReusedRefreshTokens(); n != 2 || r != 0 {
 		t.Errorf("after a second refresh: %d calls, %d reused refresh tokens; want 2 and 0", n, r)
 	}
@@ -358,7 +361,9 @@ func TestConcurrentRequestsWithAnExpiredTokenRefreshOnce(t *testing.T) {
 
 func TestRefreshAheadOfExpiryDoesNotMakeRequestsWait(t *testing.T) {
 	o := newOAuthSetup(t)
-	first := o.signIn(t, "ada@example.com", 30*time.Second) // within RefreshAhead (1m): due at once
+	// A 4 s token is due halfway (2 s) and expired at 3 s (ExpirySkew 1 s).
+	first := o.signIn(t, "ada@example.com", 4*time.Second)
+	time.Sleep(2200 * time.Millisecond)
 	c, err := o.holder.Resolve(context.Background())
 	if err != nil || c.Secret() != first.Secret() {
 		t.Fatalf("Resolve while a refresh is due: %v, %v; want the still-valid token at once", c, err)
@@ -375,7 +380,8 @@ func TestRefreshAheadOfExpiryDoesNotMakeRequestsWait(t *testing.T) {
 func TestFailedRefreshBacksOffWhileTheTokenStillServes(t *testing.T) {
 	o := newOAuthSetup(t)
 	o.auth.FailNext(100)
-	first := o.signIn(t, "ada@example.com", 30*time.Second)
+	first := o.signIn(t, "ada@example.com", 4*time.Second) // due at 2 s, expired at 3 s
+	time.Sleep(2200 * time.Millisecond)
 	for i := 0; i < 200; i++ {
 		c, err := o.holder.Resolve(context.Background())
 		if err != nil || c.Secret() != first.Secret() {
@@ -476,5 +482,23 @@ func TestRevokedRefreshTokenNeedsSignIn(t *testing.T) {
 	}
 	if a := o.holder.Account(); a.State != credential.NeedsSignIn {
 		t.Errorf("account = %+v", a)
+	}
+}
+
+// TestShortLivedTokensAreNotRefreshedOverAndOver: a token living less than
+// RefreshAhead is renewed halfway through its life, not the moment it
+// arrives (which would rotate the refresh token on every request).
+func TestShortLivedTokensAreNotRefreshedOverAndOver(t *testing.T) {
+	o := newOAuthSetup(t) // RefreshAhead 1 minute
+	first := o.signIn(t, "ada@example.com", 20*time.Second)
+	for range 50 {
+		c, err := o.holder.Resolve(context.Background())
+		if err != nil || c.Secret() != first.Secret() {
+			t.Fatalf("Resolve: %v, %v", c, err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := o.auth.RefreshCalls(); n != 0 {
+		t.Errorf("%d refresh calls for a token with 20 s to live, want 0 until it is halfway", n)
 	}
 }

@@ -130,7 +130,7 @@ func (s *Service) profile(ctx context.Context, id string) (oauth.Profile, error)
 // browser and returns at once; progress goes to Notify. A sign-in already
 // under way is cancelled first.
 func (s *Service) StartOAuth(ctx context.Context, id string) error {
-	s.Cancel()
+	myID := s.Cancel()
 	p, err := s.profile(ctx, id)
 	if err != nil {
 		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: id, Message: err.Error()})
@@ -141,9 +141,13 @@ func (s *Service) StartOAuth(ctx context.Context, id string) error {
 		return err
 	}
 	s.mu.Lock()
+	if s.flowID != myID {
+		// Cancelled, or replaced by a newer start, while discovering.
+		s.mu.Unlock()
+		f.Cancel()
+		return errSuperseded
+	}
 	s.flow = f
-	s.flowID++
-	myID := s.flowID
 	s.mu.Unlock()
 	msg := "Finish signing in in your browser. If it did not open, open the link below."
 	if err := s.cfg.OpenBrowser(f.AuthURL()); err != nil {

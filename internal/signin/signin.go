@@ -129,7 +129,7 @@ func (s *Service) EnvKeyHint() string {
 // SignInWithKey trims what the user pasted, checks its shape, checks it
 // live with Anthropic (listing models), and makes it the sign-in.
 func (s *Service) SignInWithKey(ctx context.Context, pasted string) error {
-	s.Cancel()
+	id := s.Cancel()
 	c, err := credential.NewAPIKey(strings.TrimSpace(pasted))
 	if err != nil {
 		return err
@@ -139,7 +139,21 @@ func (s *Service) SignInWithKey(ctx context.Context, pasted string) error {
 		s.report(ipc.SignInProgress{State: ipc.SignInFailed, Method: "api-key", Message: err.Error()})
 		return err
 	}
+	if !s.still(id) {
+		return errSuperseded // signed out, or another sign-in started, meanwhile
+	}
 	return s.keep(c, "api-key")
+}
+
+// errSuperseded: a sign-in that something newer (sign-out, another
+// sign-in) replaced while it ran; it keeps nothing.
+var errSuperseded = errors.New("that sign-in was cancelled")
+
+// still reports whether no Cancel came since the one that returned id.
+func (s *Service) still(id int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flowID == id
 }
 
 // ImportEnvKey signs in with ANTHROPIC_API_KEY, read from the environment
@@ -249,17 +263,20 @@ func (s *Service) SignOut() error {
 }
 
 // Cancel stops an OAuth sign-in under way, closing its listener, and drops
-// a sign-in that was waiting for a storage choice.
-func (s *Service) Cancel() {
+// a sign-in that was waiting for a storage choice. Anything started before
+// it keeps nothing; it returns the id a sign-in starting now runs under.
+func (s *Service) Cancel() int {
 	s.mu.Lock()
 	f := s.flow
 	s.flow = nil
 	s.flowID++
+	id := s.flowID
 	s.pending = nil
 	s.mu.Unlock()
 	if f != nil {
 		f.Cancel()
 	}
+	return id
 }
 
 // openBrowser opens url with $PARLEY_BROWSER (a command, for tests and
@@ -270,6 +287,7 @@ func openBrowser(url string) error {
 		cmd = "xdg-open"
 	}
 	c := exec.Command(cmd, url)
+	c.Env = credential.Environ()
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("could not open the browser (%s): %w", cmd, err)
 	}

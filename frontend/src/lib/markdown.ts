@@ -60,8 +60,15 @@ export function safeHref(href: string): string | null {
   return url.href;
 }
 
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return s.replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+}
+
+/** Escapes text for element content (quotes need no escaping there). */
+function escapeText(s: string): string {
+  return s.replace(/[&<>]/g, (ch) => ENTITIES[ch]);
 }
 
 /** A Map that forgets its least recently used entries past a limit. */
@@ -172,7 +179,9 @@ function isClosed(raw: string): boolean {
 // Highlighted code is put in place after the block around it is sanitized,
 // behind a marker that text cannot forge.
 const NONCE = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
-const MARKER = new RegExp(`md-code-${NONCE}-(\\d+)-end`, 'g');
+// A marker counts only as the whole content of a code element the renderer
+// made: never inside an attribute or anywhere else text could put it.
+const MARKER = new RegExp(`(<code class="hljs[\\w +#.-]*">)md-code-${NONCE}-(\\d+)-end(?=</code>)`, 'g');
 let codeBodies: string[] = [];
 
 const md = new Marked({
@@ -180,6 +189,11 @@ const md = new Marked({
   breaks: true,
   async: false,
   renderer: {
+    // Raw HTML in a reply is shown as text, never parsed: model output is
+    // untrusted, and Markdown covers what a reply needs.
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeText(text);
+    },
     code({ text, lang, raw }: Tokens.Code): string {
       const name = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
       const known = /^[\w+#.-]{1,32}$/.test(name) ? name : '';
@@ -283,7 +297,7 @@ const PIECE = `md-piece-${NONCE}`;
 
 function withCode(html: string): string {
   const bodies = codeBodies;
-  return bodies.length ? html.replace(MARKER, (_, i: string) => bodies[Number(i)] ?? '') : html;
+  return bodies.length ? html.replace(MARKER, (_, open: string, i: string) => open + (bodies[Number(i)] ?? '')) : html;
 }
 
 function renderTokens(list: TokensList): string {
