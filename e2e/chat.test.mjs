@@ -63,8 +63,15 @@ test('two windows stream different conversations at once, never each other\'s te
   await one.getByRole('button', { name: 'New window' }).click();
   two = await chatPage(2);
   await fakes.admin('/delta-delay', { delay: '10ms' });
-  const words = (w) => Array.from({ length: 200 }, (_, i) => `${w}${i}`).join(' ');
-  const [r1, r2] = [await send(one, words('kiwi')), await send(two, words('plum'))];
+  const words = (w) => Array.from({ length: 500 }, (_, i) => `${w}${i}`).join(' ');
+  // Both sends go out before either reply is awaited, so that they overlap
+  // even on a slow machine (each reply takes about 5 s).
+  for (const [page, text] of [[one, words('kiwi')], [two, words('plum')]]) {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+  const r1 = one.locator('article.msg.assistant').last();
+  const r2 = two.locator('article.msg.assistant').last();
   await until('both replies streaming at once', async () =>
     (await r1.getAttribute('data-status')) === 'streaming' && (await r2.getAttribute('data-status')) === 'streaming');
   assert.equal(await settled(r1), 'complete');
@@ -72,8 +79,8 @@ test('two windows stream different conversations at once, never each other\'s te
   const t1 = await one.locator('section.messages').innerText();
   const t2 = await two.locator('section.messages').innerText();
   await fakes.admin('/delta-delay', { delay: '0s' });
-  assert.match(t1, /kiwi199/);
-  assert.match(t2, /plum199/);
+  assert.match(t1, /kiwi499/);
+  assert.match(t2, /plum499/);
   assert.doesNotMatch(t1, /plum/);
   assert.doesNotMatch(t2, /kiwi/);
 });
