@@ -11,7 +11,7 @@ DEV_BIN     := build/bin/parley-dev
 
 # Debian packages needed to build, run and test Parley.
 APT_BUILD   := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-APT_TEST    := xvfb xauth imagemagick xdotool xclip chromium procps gnome-keyring dbus dbus-x11 libsecret-tools
+APT_TEST    := xvfb xauth imagemagick xdotool xclip curl chromium procps gnome-keyring dbus dbus-x11 libsecret-tools
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 FRONTEND_SRC := $(shell find frontend/src frontend/wailsjs -type f) frontend/index.html frontend/vite.config.ts frontend/package-lock.json
