@@ -56,8 +56,8 @@ func Usage(w io.Writer) {
 	fmt.Fprintf(w, `Usage: parley [--demo] [--help] [--version]
 
 Parley is a desktop chat app for Claude. Run without arguments, it opens a
-chat window: in the Parley already running for this user if there is one,
-otherwise in a new one.
+chat window in the Parley already running for this user, or starts Parley:
+with the sign-in wizard if you have not signed in yet, else a chat window.
 
 Options:
   --demo            try Parley offline: replies are simulated, nothing leaves
