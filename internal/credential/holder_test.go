@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parley/internal/credential"
+	"parley/internal/fakeapi"
 	"parley/internal/fakeauth"
 	"parley/internal/keyring"
 	"parley/internal/oauth"
@@ -59,23 +60,6 @@ func (m *memStore) get() string {
 	return m.item
 }
 
-// tokens is where the fake authorization server's access tokens would be
-// honoured; these tests only need to know which were revoked.
-type tokens struct {
-	mu      sync.Mutex
-	revoked map[string]bool
-}
-
-func (t *tokens) AllowAccessToken(string) {}
-func (t *tokens) Revoke(s string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.revoked == nil {
-		t.revoked = map[string]bool{}
-	}
-	t.revoked[s] = true
-}
-
 // oauthSetup is a holder signed in through the fake authorization server.
 type oauthSetup struct {
 	auth   *fakeauth.Server
@@ -85,7 +69,9 @@ type oauthSetup struct {
 
 func newOAuthSetup(t *testing.T) *oauthSetup {
 	t.Helper()
-	auth := fakeauth.New(&tokens{})
+	api := fakeapi.New()
+	t.Cleanup(api.Close)
+	auth := fakeauth.New(api)
 	t.Cleanup(auth.Close)
 	o := &oauthSetup{auth: auth, store: &memStore{}}
 	o.holder = credential.New(credential.Options{

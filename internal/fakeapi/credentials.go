@@ -90,3 +90,18 @@ func (c *credentials) check(cred credential) (string, bool) {
 		return "invalid x-api-key", false
 	}
 }
+
+// Accepts reports whether a request carrying token as its OAuth access
+// token (with the OAuth beta header) would be accepted. Tests of the
+// authorization server use it to see what it issued and revoked.
+func (s *Server) Accepts(token string) bool {
+	_, ok := s.creds.check(credential{kind: KindOAuth, secret: token, beta: true})
+	return ok
+}
+
+// AccessTokens counts the access tokens allowed so far.
+func (s *Server) AccessTokens() int {
+	s.creds.mu.Lock()
+	defer s.creds.mu.Unlock()
+	return len(s.creds.tokens)
+}

@@ -11,41 +11,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"parley/internal/fakeapi"
 	"parley/internal/fakeauth"
 )
 
-// api records the access tokens the server allows and revokes.
-type api struct {
-	mu      sync.Mutex
-	allowed map[string]bool
-	revoked map[string]bool
-}
-
-func (a *api) AllowAccessToken(token string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.allowed[token] = true
-}
-
-func (a *api) Revoke(secret string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.revoked[secret] = true
-}
-
-func (a *api) works(token string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.allowed[token] && !a.revoked[token]
-}
-
-func newServer(t *testing.T) (*fakeauth.Server, *api) {
+// newServer starts an authorization server for one test, whose tokens
+// work at a fake API.
+func newServer(t *testing.T) (*fakeauth.Server, *fakeapi.Server) {
 	t.Helper()
-	a := &api{allowed: map[string]bool{}, revoked: map[string]bool{}}
+	a := fakeapi.New()
+	t.Cleanup(a.Close)
 	s := fakeauth.New(a)
 	t.Cleanup(s.Close)
 	return s, a
@@ -226,13 +204,13 @@ func TestCodeWorksOnce(t *testing.T) {
 	s.SetAccount("grace@example.com")
 	c := code(t, s)
 	first := exchangeJSON(t, s, exchangeFields(c))
-	if first.status != http.StatusOK || !api.works(first.Access) || first.Acct.Email != "grace@example.com" {
+	if first.status != http.StatusOK || !api.Accepts(first.Access) || first.Acct.Email != "grace@example.com" {
 		t.Fatalf("first exchange: %d %q, want a working token for SetAccount's account", first.status, first.Error)
 	}
 	if again := exchangeJSON(t, s, exchangeFields(c)); again.status != http.StatusBadRequest || again.Error != "invalid_grant" {
 		t.Errorf("the code used again: %d %q, want 400 invalid_grant", again.status, again.Error)
 	}
-	if api.works(first.Access) {
+	if api.Accepts(first.Access) {
 		t.Errorf("the tokens from a code used twice still work, want them revoked (RFC 6749 section 4.1.2)")
 	}
 	if n := s.Exchanges(); n != 1 {
@@ -250,7 +228,7 @@ func TestFormEncodedExchange(t *testing.T) {
 	defer resp.Body.Close()
 	var a tokenAnswer
 	json.NewDecoder(resp.Body).Decode(&a)
-	if resp.StatusCode != http.StatusOK || !api.works(a.Access) {
+	if resp.StatusCode != http.StatusOK || !api.Accepts(a.Access) {
 		t.Errorf("form-encoded exchange: %s %q, want a working token", resp.Status, a.Error)
 	}
 }
@@ -279,7 +257,7 @@ func TestTokenFaultIsUsedOnce(t *testing.T) {
 		if resp.StatusCode != tt.status || resp.Header.Get("Content-Type") != tt.ctype {
 			t.Errorf("%s: %s %s, want %d %s", tt.name, resp.Status, resp.Header.Get("Content-Type"), tt.status, tt.ctype)
 		}
-		if a := exchangeJSON(t, s, exchangeFields(c)); a.status != http.StatusOK || !api.works(a.Access) {
+		if a := exchangeJSON(t, s, exchangeFields(c)); a.status != http.StatusOK || !api.Accepts(a.Access) {
 			t.Errorf("%s: the next request got %d %q, want the fault used up and the code still good", tt.name, a.status, a.Error)
 		}
 	}

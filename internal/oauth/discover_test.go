@@ -25,7 +25,7 @@ func TestDiscoverThenSignIn(t *testing.T) {
 	defer flow.Cancel()
 	browse(t, flow.AuthURL())
 	tok, err := wait(t, flow)
-	if err != nil || !api.works(tok.AccessToken) {
+	if err != nil || !api.Accepts(tok.AccessToken) {
 		t.Errorf("sign-in with discovered endpoints: %v, want a working access token", err)
 	}
 }

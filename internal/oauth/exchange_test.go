@@ -45,8 +45,8 @@ func TestTokenEndpointFailures(t *testing.T) {
 				if found := leaks(p.body+err.Error(), secrets); found != nil {
 					t.Errorf("the failure page or error shows the %v", found)
 				}
-				if auth.Exchanges() != 0 || api.issued() != 0 {
-					t.Errorf("%d exchanges and %d tokens issued when the token endpoint failed, want none", auth.Exchanges(), api.issued())
+				if auth.Exchanges() != 0 || api.AccessTokens() != 0 {
+					t.Errorf("%d exchanges and %d tokens issued when the token endpoint failed, want none", auth.Exchanges(), api.AccessTokens())
 				}
 				if listening(flow) {
 					t.Errorf("the loopback listener still accepts connections after the exchange failed")

@@ -23,7 +23,7 @@ func TestSignInThroughTheBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Wait after the browser came back: %v, want a token", err)
 			}
-			if !api.works(tok.AccessToken) {
+			if !api.Accepts(tok.AccessToken) {
 				t.Errorf("the access token from the sign-in is not accepted by the API")
 			}
 			if tok.RefreshToken == "" || !tok.Expiry.After(time.Now()) {
@@ -40,7 +40,7 @@ func TestSignInThroughTheBrowser(t *testing.T) {
 			}
 			r := &oauth.Refresher{Profiles: map[string]oauth.Profile{"fake": profile(auth, tt.format)}}
 			renewed, err := r.Refresh(context.Background(), "fake", tok.RefreshToken)
-			if err != nil || !api.works(renewed.AccessToken) {
+			if err != nil || !api.Accepts(renewed.AccessToken) {
 				t.Errorf("refreshing the signed-in token: %v, want a working access token", err)
 			}
 		})
@@ -111,8 +111,8 @@ func TestBadRedirectsEndTheFlow(t *testing.T) {
 			if found := leaks(p.body+fmt.Sprint(err), secrets); found != nil {
 				t.Errorf("the failure page or error shows the %v", found)
 			}
-			if auth.Exchanges() != 0 || api.issued() != 0 {
-				t.Errorf("%d exchanges and %d tokens issued after a bad redirect, want none", auth.Exchanges(), api.issued())
+			if auth.Exchanges() != 0 || api.AccessTokens() != 0 {
+				t.Errorf("%d exchanges and %d tokens issued after a bad redirect, want none", auth.Exchanges(), api.AccessTokens())
 			}
 			if listening(flow) {
 				t.Errorf("the loopback listener still accepts connections after a bad redirect")
@@ -253,8 +253,8 @@ func TestCancelDuringAHungExchange(t *testing.T) {
 		t.Errorf("Wait took %s after Cancel, want it prompt", d)
 	}
 	<-browserDone
-	if api.issued() != 0 {
-		t.Errorf("%d tokens issued by a cancelled flow, want none", api.issued())
+	if api.AccessTokens() != 0 {
+		t.Errorf("%d tokens issued by a cancelled flow, want none", api.AccessTokens())
 	}
 }
 

@@ -7,53 +7,20 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"parley/internal/credential"
+	"parley/internal/fakeapi"
 	"parley/internal/fakeauth"
 	"parley/internal/oauth"
 )
 
-// api records what the authorization server allows at the resource
-// server: the access tokens it issued and those it revoked.
-type api struct {
-	mu      sync.Mutex
-	allowed map[string]bool
-	revoked map[string]bool
-}
-
-func (a *api) AllowAccessToken(token string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.allowed[token] = true
-}
-
-func (a *api) Revoke(secret string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.revoked[secret] = true
-}
-
-// works says whether token would be accepted by the API.
-func (a *api) works(token string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.allowed[token] && !a.revoked[token]
-}
-
-// issued counts access tokens issued.
-func (a *api) issued() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.allowed)
-}
-
 // newAuth starts a fake authorization server for one test.
-func newAuth(t *testing.T) (*fakeauth.Server, *api) {
+func newAuth(t *testing.T) (*fakeauth.Server, *fakeapi.Server) {
 	t.Helper()
-	a := &api{allowed: map[string]bool{}, revoked: map[string]bool{}}
+	a := fakeapi.New()
+	t.Cleanup(a.Close)
 	auth := fakeauth.New(a)
 	t.Cleanup(auth.Close)
 	return auth, a

@@ -69,7 +69,7 @@ func TestPasteTheCode(t *testing.T) {
 				if err != nil {
 					t.Fatalf("PasteCode: %v, want a token", err)
 				}
-				if !api.works(tok.AccessToken) {
+				if !api.Accepts(tok.AccessToken) {
 					t.Errorf("the access token from a pasted code is not accepted by the API")
 				}
 				if w := <-waited; w.AccessToken != tok.AccessToken {
@@ -97,8 +97,8 @@ func TestPastedCodeWithAnotherState(t *testing.T) {
 	if _, err := wait(t, flow); !errors.Is(err, oauth.ErrStateMismatch) {
 		t.Errorf("Wait after a pasted code with another state: %v, want the same ErrStateMismatch", err)
 	}
-	if auth.Exchanges() != 0 || api.issued() != 0 {
-		t.Errorf("%d exchanges and %d tokens issued for a code with another state, want none", auth.Exchanges(), api.issued())
+	if auth.Exchanges() != 0 || api.AccessTokens() != 0 {
+		t.Errorf("%d exchanges and %d tokens issued for a code with another state, want none", auth.Exchanges(), api.AccessTokens())
 	}
 	if listening(flow) {
 		t.Errorf("the loopback listener still accepts connections after a pasted code with another state")
