@@ -19,12 +19,17 @@ var fallbackModels = []ipc.Model{
 	{ID: "claude-haiku-4-5", Name: "Claude Haiku 4.5"},
 }
 
+// takesText lists the chat methods whose params are [ipc.TextParams].
+var takesText = map[string]bool{
+	ipc.MethodChatSend: true, ipc.MethodChatEdit: true, ipc.MethodChatSetModel: true, ipc.MethodChatSystem: true,
+}
+
 // handleChat serves window w's methods on its conversation; ok is false
 // for other methods.
 func (c *Core) handleChat(ctx context.Context, w *window, req *jsonrpc2.Request) (result any, ok bool, err error) {
 	s, conv := c.cfg.Chat, w.conversation
 	var p ipc.TextParams
-	if req.Params != nil {
+	if takesText[req.Method] {
 		if err := unmarshalParams(req, &p); err != nil {
 			return nil, true, err
 		}
