@@ -5,11 +5,16 @@ package anthropic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 
 	sdk "github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
+	"github.com/anthropics/anthropic-sdk-go/v2/packages/ssestream"
 
 	"parley/internal/credential"
 )
@@ -116,31 +121,100 @@ func abort(ctx context.Context, err error) error {
 	return err
 }
 
+// Reply is what a streamed reply ended with, besides its text.
+type Reply struct {
+	Text         string
+	StopReason   string
+	InputTokens  int64
+	OutputTokens int64
+}
+
 // Stream sends a streaming request and calls onText with each piece of
 // text as it arrives. It returns the whole reply (with usage) or the error
 // that ended it; the text onText got before an error is the partial reply.
-func (c *Client) Stream(ctx context.Context, params sdk.MessageNewParams, onText func(string)) (*sdk.Message, error) {
-	var msg sdk.Message
+//
+// The SDK sends the request (authentication, retries); the events are read
+// here, decoding only the fields Parley uses: the SDK's typed decoding and
+// accumulation of every event cost several times the network's own pace.
+func (c *Client) Stream(ctx context.Context, params sdk.MessageNewParams, onText func(string)) (*Reply, error) {
+	var reply Reply
 	err := c.call(ctx, func(ctx context.Context) error {
-		stream := c.sdk.Messages.NewStreaming(ctx, params)
-		defer stream.Close()
-		for stream.Next() {
-			ev := stream.Current()
-			if err := msg.Accumulate(ev); err != nil {
+		var res *http.Response
+		if err := c.sdk.Post(ctx, "v1/messages", params, &res, option.WithJSONSet("stream", true)); err != nil {
+			return err
+		}
+		events := ssestream.NewDecoder(res)
+		defer events.Close()
+		var text strings.Builder
+		for events.Next() {
+			ev := events.Event()
+			done, err := reply.apply(ev.Type, ev.Data, func(t string) {
+				text.WriteString(t)
+				onText(t)
+			})
+			if err != nil || done {
+				reply.Text = text.String()
 				return err
 			}
-			if d, ok := ev.AsAny().(sdk.ContentBlockDeltaEvent); ok {
-				if t, ok := d.Delta.AsAny().(sdk.TextDelta); ok && t.Text != "" {
-					onText(t.Text)
-				}
-			}
 		}
-		return stream.Err()
+		reply.Text = text.String()
+		if err := events.Err(); err != nil {
+			return err
+		}
+		return io.ErrUnexpectedEOF // the stream ended without message_stop
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &msg, nil
+	return &reply, nil
+}
+
+// streamEvent holds the fields of a stream event that Parley reads.
+type streamEvent struct {
+	Message struct {
+		Usage struct {
+			InputTokens  int64 `json:"input_tokens"`
+			OutputTokens int64 `json:"output_tokens"`
+		} `json:"usage"`
+	} `json:"message"`
+	Delta struct {
+		Type       string `json:"type"`
+		Text       string `json:"text"`
+		StopReason string `json:"stop_reason"`
+	} `json:"delta"`
+	Usage struct {
+		OutputTokens int64 `json:"output_tokens"`
+	} `json:"usage"`
+	Error StreamError `json:"error"`
+}
+
+// apply takes one event into r, passing text to onText, and says whether
+// the reply is complete.
+func (r *Reply) apply(typ string, data []byte, onText func(string)) (done bool, err error) {
+	switch typ {
+	case "message_start", "content_block_delta", "message_delta", "error":
+	case "message_stop":
+		return true, nil
+	default:
+		return false, nil // ping, content_block_start/stop, and events Parley does not use
+	}
+	var ev streamEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return false, fmt.Errorf("reading the reply: %w", err)
+	}
+	switch typ {
+	case "message_start":
+		r.InputTokens, r.OutputTokens = ev.Message.Usage.InputTokens, ev.Message.Usage.OutputTokens
+	case "content_block_delta":
+		if ev.Delta.Type == "text_delta" && ev.Delta.Text != "" {
+			onText(ev.Delta.Text)
+		}
+	case "message_delta":
+		r.StopReason, r.OutputTokens = ev.Delta.StopReason, ev.Usage.OutputTokens
+	case "error":
+		return false, &ev.Error
+	}
+	return false, nil
 }
 
 type retryKey struct{}

@@ -16,6 +16,7 @@ import (
 // Use it for every API error that reaches a window.
 func Explain(err error) string {
 	var apiErr *sdk.Error
+	var streamErr *StreamError
 	var urlErr *url.Error
 	var netErr net.Error
 	switch {
@@ -33,6 +34,8 @@ func Explain(err error) string {
 		return "Anthropic took too long to answer. Check your connection and try again."
 	case errors.As(err, &apiErr):
 		return explainStatus(apiErr.StatusCode, apiErr.Message)
+	case errors.As(err, &streamErr):
+		return explainStatus(streamErr.status(), streamErr.Message)
 	case errors.As(err, &urlErr), errors.As(err, &netErr):
 		host := ""
 		if urlErr != nil {
@@ -67,4 +70,39 @@ func explainStatus(status int, detail string) string {
 		return "Anthropic refused the request."
 	}
 	return fmt.Sprintf("Anthropic answered with an error (%d). Try again.", status)
+}
+
+// StreamError is an error the API reported in the middle of a streamed
+// reply (an "error" event), after answering 200: typically overloaded_error.
+type StreamError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+func (e *StreamError) Error() string {
+	return "the API ended the reply with " + e.Type + ": " + e.Message
+}
+
+// status is the HTTP status the API answers with for errors of e's type,
+// so that Explain says the same for both.
+func (e *StreamError) status() int {
+	switch e.Type {
+	case "invalid_request_error":
+		return 400
+	case "authentication_error":
+		return 401
+	case "permission_error":
+		return 403
+	case "not_found_error":
+		return 404
+	case "request_too_large":
+		return 413
+	case "rate_limit_error":
+		return 429
+	case "timeout_error":
+		return 504
+	case "overloaded_error":
+		return 529
+	}
+	return 500
 }

@@ -369,7 +369,7 @@ func (s *Service) generate(ctx context.Context, id string, c *conversation, inde
 	final := Message{Role: "assistant", Text: all.String(), Status: StatusComplete}
 	switch {
 	case err == nil:
-		final.Usage = &Usage{Input: msg.Usage.InputTokens, Output: msg.Usage.OutputTokens}
+		final.Usage = &Usage{Input: msg.InputTokens, Output: msg.OutputTokens}
 	case ctx.Err() != nil:
 		final.Status = StatusStopped
 	case final.Text != "":

@@ -13,6 +13,9 @@ type script struct {
 	deltas func(string) []string
 	delay  time.Duration
 	cut    int // deltas before the next stream is cut; < 0 for no cut
+	// cutStatus is how it is cut: 0 drops the connection, else the stream
+	// ends with an error event of the type the API sends with that status.
+	cutStatus int
 }
 
 func (s *script) init() {
@@ -27,6 +30,8 @@ type plan struct {
 	deltas []string
 	delay  time.Duration
 	cut    int
+	// cutStatus: see script.
+	cutStatus int
 }
 
 // planFor scripts the answer to req. A streamed answer uses up the pending
@@ -36,7 +41,7 @@ func (s *script) planFor(req MessagesRequest) plan {
 	s.mu.Lock()
 	reply, deltas, p := s.reply, s.deltas, plan{delay: s.delay, cut: -1}
 	if req.Stream {
-		p.cut, s.cut = s.cut, -1
+		p.cut, p.cutStatus, s.cut = s.cut, s.cutStatus, -1
 	}
 	s.mu.Unlock()
 	p.text = reply(req)
@@ -89,5 +94,16 @@ func (s *Server) SetDeltaDelay(d time.Duration) {
 func (s *Server) CutStreamAfter(n int) {
 	s.script.mu.Lock()
 	defer s.script.mu.Unlock()
-	s.script.cut = max(n, -1)
+	s.script.cut, s.script.cutStatus = max(n, -1), 0
+}
+
+// FailStreamAfter makes the next stream end after n text deltas with an
+// "error" event of the type the API reports with status (529:
+// overloaded_error, 429: rate_limit_error, 500: api_error...), as the API
+// does when it fails after answering 200; n < 0 cancels it. Use it to test
+// errors that arrive mid-reply.
+func (s *Server) FailStreamAfter(n, status int) {
+	s.script.mu.Lock()
+	defer s.script.mu.Unlock()
+	s.script.cut, s.script.cutStatus = max(n, -1), status
 }

@@ -75,7 +75,11 @@ func (s *Server) streamMessage(w http.ResponseWriter, r *http.Request, req Messa
 	out.send("ping", ping{Type: "ping"})
 	for i := 0; out.err == nil; i++ {
 		if i == p.cut {
-			out.cut()
+			if p.cutStatus == 0 {
+				out.cut()
+			} else {
+				out.send("error", errorBody{Type: "error", Error: errorDetail{Type: errorType(p.cutStatus), Message: faultMessage(p.cutStatus)}})
+			}
 			return
 		}
 		if i == len(p.deltas) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -175,6 +176,27 @@ func TestCutStreamAfter(t *testing.T) {
 				t.Errorf("next stream: text %q, error %v; want it whole", text(got), err)
 			}
 		})
+	}
+}
+
+func TestFailStreamAfterSendsTheAPIsErrorEvent(t *testing.T) {
+	s := start(t)
+	s.SetReply(func(MessagesRequest) string { return "one two three four" })
+	s.FailStreamAfter(2, 529)
+	c := keyClient(s, "key-1")
+	ctx := testContext(t)
+
+	got, err := accumulate(ctx, c, params("hi"))
+	var apiErr *anthropic.Error
+	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Error(), "overloaded_error") {
+		t.Errorf("stream error %v, want the API's overloaded_error", err)
+	}
+	if text(got) != "one two " {
+		t.Errorf("streamed text %q, want the two deltas before the error", text(got))
+	}
+	got, err = accumulate(ctx, c, params("hi"))
+	if err != nil || text(got) != "one two three four" {
+		t.Errorf("next stream: text %q, error %v; want it whole", text(got), err)
 	}
 }
 
