@@ -1,11 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"log"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -18,7 +21,10 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"parley/internal/chat"
+	"parley/internal/cli"
+	"parley/internal/geometry"
 	"parley/internal/ipc"
+	"parley/internal/settings"
 )
 
 // linkLostExit bounds how long a window lingers once its core is gone.
@@ -29,27 +35,38 @@ const linkLostExit = time.Second
 // to the page.
 type App struct {
 	role    string
+	theme   string        // the theme the window started in
+	place   geometry.Rect // where the core wants the window; zero: anywhere
 	ctx     context.Context
 	conn    *jsonrpc2.Conn
 	started chan struct{} // closed once ctx and conn are set
 	seq     int           // numbers the events passed to the page; see handle
+	shown   sync.Once     // see show
+	placed  atomic.Bool   // the window is where it should be: its geometry counts
 }
 
-// runWindow runs one window process of role until its window closes or its
-// link to the core does.
-func runWindow(role string) int {
-	a := &App{role: role, started: make(chan struct{})}
-	size := map[string][2]int{ipc.RoleChat: {960, 700}, ipc.RoleOnboarding: {560, 640}}[role]
+// runWindow runs one window process (opts.Window is its role) until its
+// window closes or its link to the core does.
+func runWindow(opts cli.Options) int {
+	role := opts.Window
+	a := &App{role: role, theme: opts.Theme, place: opts.Geometry, started: make(chan struct{})}
+	size := map[string][2]int{ipc.RoleChat: {960, 700}, ipc.RoleOnboarding: {560, 640}, ipc.RoleSettings: {680, 760}}[role]
+	if !a.place.IsZero() {
+		size = [2]int{a.place.Width, a.place.Height}
+	}
 	err := wails.Run(&options.App{
-		Title:            map[string]string{ipc.RoleChat: "Parley", ipc.RoleOnboarding: "Sign in to Parley"}[role],
+		Title:            map[string]string{ipc.RoleChat: "Parley", ipc.RoleOnboarding: "Sign in to Parley", ipc.RoleSettings: "Parley Settings"}[role],
 		Width:            size[0],
 		Height:           size[1],
-		MinWidth:         420,
-		MinHeight:        420,
+		MinWidth:         geometry.MinWidth,
+		MinHeight:        geometry.MinHeight,
+		StartHidden:      !a.place.IsZero(), // shown once placed; see show
 		AssetServer:      &assetserver.Options{Assets: assets},
-		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		BackgroundColour: background(a.theme),
 		Menu:             a.menu(),
 		OnStartup:        a.startup,
+		OnDomReady:       a.show,
+		OnBeforeClose:    a.beforeClose,
 		Bind:             []any{a},
 		Linux:            &linux.Options{ProgramName: "parley"},
 	})
@@ -60,21 +77,41 @@ func runWindow(role string) int {
 	return 0
 }
 
+// menu is every window's menu bar. Wails v2 cannot change a menu once its
+// window runs (on Linux, MenuUpdateApplicationMenu builds a menu bar it
+// never shows), so View > Theme marks the theme the window started in;
+// choosing one still applies it in every window.
 func (a *App) menu() *menu.Menu {
+	open := func(role string) func(*menu.CallbackData) {
+		return func(*menu.CallbackData) {
+			if err := a.OpenWindow(role); err != nil {
+				log.Printf("open %s window: %v", role, err)
+			}
+		}
+	}
 	m := menu.NewMenu()
 	file := m.AddSubmenu("File")
-	file.AddText("New Window", keys.CmdOrCtrl("n"), func(*menu.CallbackData) {
-		if err := a.OpenWindow(ipc.RoleChat); err != nil {
-			log.Printf("new window: %v", err)
-		}
-	})
-	file.AddText("Account…", nil, func(*menu.CallbackData) {
-		if err := a.OpenWindow(ipc.RoleOnboarding); err != nil {
-			log.Printf("account: %v", err)
-		}
-	})
+	file.AddText("New Window", keys.CmdOrCtrl("n"), open(ipc.RoleChat))
+	file.AddText("Account…", nil, open(ipc.RoleOnboarding))
+	file.AddText("Settings…", nil, open(ipc.RoleSettings))
 	file.AddSeparator()
 	file.AddText("Close Window", keys.CmdOrCtrl("w"), func(*menu.CallbackData) { runtime.Quit(a.ctx) })
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { a.quit() })
+
+	edit := m.AddSubmenu("Edit")
+	for _, e := range []struct{ label, key, action string }{
+		{"Cut", "x", "cut"}, {"Copy", "c", "copy"}, {"Paste", "v", "paste"}, {"Select All", "a", "selectAll"},
+	} {
+		edit.AddText(e.label, keys.CmdOrCtrl(e.key), func(*menu.CallbackData) { a.edit(e.action) })
+	}
+
+	theme := m.AddSubmenu("View").AddSubmenu("Theme")
+	current := cmp.Or(a.theme, settings.ThemeSystem)
+	for _, t := range []struct{ label, value string }{
+		{"System", settings.ThemeSystem}, {"Light", settings.ThemeLight}, {"Dark", settings.ThemeDark},
+	} {
+		theme.AddRadio(t.label, t.value == current, nil, func(*menu.CallbackData) { a.setTheme(t.value) })
+	}
 	return m
 }
 
@@ -89,6 +126,7 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	a.conn = ipc.NewConn(ctx, conn, jsonrpc2.HandlerWithError(a.handle))
 	close(a.started)
+	time.AfterFunc(showAnyway, func() { a.show(ctx) })
 	go func() {
 		<-a.conn.DisconnectNotify()
 		// The window holds no state of its own, so nothing is lost if the

@@ -60,7 +60,7 @@ let one, two;
 
 test('two windows stream different conversations at once, never each other\'s text', async () => {
   one = await chatPage(1);
-  await one.getByRole('button', { name: 'New window' }).click();
+  await one.getByRole('button', { name: 'New window', exact: true }).click();
   two = await chatPage(2);
   await fakes.admin('/delta-delay', { delay: '10ms' });
   const words = (w) => Array.from({ length: 500 }, (_, i) => `${w}${i}`).join(' ');

@@ -145,7 +145,7 @@ test('browser sign-in, then a pasted code, and switching account while two chats
   // Two chat windows with long replies streaming.
   const one = await pageOf(p, 'chat', 1);
   await p.windows();
-  await one.getByRole('button', { name: 'New window' }).click();
+  await one.getByRole('button', { name: 'New window', exact: true }).click();
   const two = await pageOf(p, 'chat', 2);
   await fakes.admin('/delta-delay', { delay: '15ms' });
   const long = (w) => Array.from({ length: 150 }, (_, i) => `${w}${i}`).join(' ');

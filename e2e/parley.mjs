@@ -11,12 +11,12 @@ import { chromium } from 'playwright-core';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Starts a dev-build core with fresh XDG directories, and resolves once it
- * runs a window. settings, if given, is written as Parley's settings file;
- * env adds to the environment.
+ * Starts a dev-build core with fresh XDG directories (or those under base,
+ * to start Parley again on the same files), and resolves once it runs a
+ * window. settings, if given, is written as Parley's settings file; env
+ * adds to the environment.
  */
-export async function startParley({ settings, env: extra } = {}) {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+export async function startParley({ settings, env: extra, base = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-')) } = {}) {
   const env = { ...process.env, assetdir: path.join(root, 'frontend/dist'), ...extra };
   delete env.ANTHROPIC_API_KEY;
   for (const [k, v] of Object.entries({ XDG_RUNTIME_DIR: 'run', XDG_DATA_HOME: 'data', XDG_CONFIG_HOME: 'config', XDG_CACHE_HOME: 'cache', XDG_STATE_HOME: 'state' })) {
@@ -34,6 +34,9 @@ export async function startParley({ settings, env: extra } = {}) {
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const parley = {
     proc,
+    base,
+    /** Parley's history database. */
+    historyPath: path.join(env.XDG_DATA_HOME, 'parley', 'history.db'),
     exited,
     log: () => log,
     socket: path.join(env.XDG_RUNTIME_DIR, 'parley', 'control.sock'),
@@ -58,6 +61,23 @@ export async function startParley({ settings, env: extra } = {}) {
   };
   await parley.waitWindows(1);
   return parley;
+}
+
+/**
+ * Signs in with an API key in the wizard window that Parley opens first,
+ * and resolves to the page of the chat window that follows.
+ */
+export async function signInWithKey(browser, parley, key) {
+  const wizard = await openPage(browser, (await parley.waitWindows(1))[0]);
+  await wizard.getByRole('button', { name: /^API key/ }).click();
+  await wizard.getByLabel('API key', { exact: true }).fill(key);
+  await wizard.getByRole('button', { name: 'Sign in' }).click();
+  await wizard.getByRole('button', { name: 'Start chatting' }).click();
+  const w = await until('a chat window', async () => (await parley.windows()).find((x) => x.role === 'chat' && x.ready));
+  const page = await openPage(browser, w);
+  await page.getByText(/Signed in as/).first().waitFor();
+  await wizard.close();
+  return page;
 }
 
 /** Sends one command to the core's control socket. */
@@ -126,7 +146,7 @@ export async function startFakes() {
   });
   const urls = JSON.parse(line);
   return {
-    ...urls,
+    ...urls, pid: proc.pid,
     async admin(p, body) {
       const r = await fetch(urls.admin + p, body ? { method: 'POST', body: JSON.stringify(body) } : {});
       if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);

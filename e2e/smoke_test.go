@@ -34,7 +34,11 @@ func newSession(t testing.TB) *session {
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("no DISPLAY: run the e2e tests under Xvfb (make test does)")
 	}
-	bin, err := filepath.Abs("../build/bin/parley")
+	bin := os.Getenv("PARLEY_BIN") // an installed Parley, e.g. /usr/bin/parley
+	if bin == "" {
+		bin = "../build/bin/parley"
+	}
+	bin, err := filepath.Abs(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +83,11 @@ func (s *session) startCore() *core {
 	return c
 }
 
-// launch starts `parley` and returns at once. The core is stopped (SIGTERM)
-// when the test ends, and its log shown if the test failed.
-func (s *session) launch() *core {
+// launch starts `parley` with args and returns at once. The core is stopped
+// (SIGTERM) when the test ends, and its log shown if the test failed.
+func (s *session) launch(args ...string) *core {
 	s.t.Helper()
-	c := &core{cmd: s.command(), exited: make(chan struct{}), log: &bytes.Buffer{}}
+	c := &core{cmd: s.command(args...), exited: make(chan struct{}), log: &bytes.Buffer{}}
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
 	if err := c.cmd.Start(); err != nil {
 		s.t.Fatal(err)
@@ -422,7 +426,7 @@ func TestKillingProcesses(t *testing.T) {
 
 func TestBadCommandLines(t *testing.T) {
 	s := newSession(t)
-	for _, args := range [][]string{{"--bogus"}, {"--window=settings"}, {"stray"}} {
+	for _, args := range [][]string{{"--bogus"}, {"--window=editor"}, {"stray"}, {"--geometry=800x600+0+0"}} {
 		out, err := s.command(args...).CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 {

@@ -12,10 +12,14 @@ const N = 5000;
 const reply = Array.from({ length: N }, (_, i) => `t${i}`).join(' ');
 
 const fakes = await startFakes();
+// The fake stands in for Anthropic's servers, which do not share the user's
+// CPU: on this 2-core machine it yields to Parley and the page.
+execFileSync('renice', ['-n', '19', '-p', String(fakes.pid)]);
 await fakes.admin('/allow-key', { key: KEY });
 await fakes.admin('/reply', { text: reply });
 
-// A plain SSE client, as a baseline.
+// A plain SSE client, as a baseline: when its request was sent, and when it
+// had the first and the last text.
 async function plain() {
   const start = performance.now();
   const res = await fetch(`${fakes.api}/v1/messages`, {
@@ -24,7 +28,7 @@ async function plain() {
     body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'go' }] }),
   });
   const dec = new TextDecoder();
-  let buf = '', text = '';
+  let buf = '', text = '', first = 0;
   for await (const chunk of res.body) {
     buf += dec.decode(chunk, { stream: true });
     let i;
@@ -33,10 +37,13 @@ async function plain() {
       buf = buf.slice(i + 1);
       if (!line.startsWith('data: ')) continue;
       const ev = JSON.parse(line.slice(6));
-      if (ev.type === 'content_block_delta') text += ev.delta.text;
+      if (ev.type === 'content_block_delta') {
+        if (!text) first = performance.now();
+        text += ev.delta.text;
+      }
     }
   }
-  return { ms: performance.now() - start, chars: text.length };
+  return { start, first, last: performance.now(), chars: text.length };
 }
 
 function cpuTicks(pid) {
@@ -62,46 +69,68 @@ if (process.env.BENCH_UNMAP !== '0') {
   }
 }
 
+// In the page: every chat:delta event of the conversation (when the core
+// received its first text, and the text length it brings the reply to), and
+// every change of the new reply's text in the DOM (when, and its length).
+// The reply is plain words, so the DOM's text has the Markdown's length.
+const conv = await page.locator('[data-testid="conversation-id"]:not([data-id=""])').getAttribute('data-id');
+await page.evaluate((conv) => {
+  window.__deltas = [];
+  window.__dom = [];
+  let total = 0;
+  window.runtime.EventsOn(`chat:delta:${conv}`, (u) => {
+    total += u.text.length;
+    window.__deltas.push({ at: u.at, upTo: total });
+  });
+  window.runtime.EventsOn(`chat:message:${conv}`, (u) => {
+    if (u.message.status === 'streaming') total = 0;
+  });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__enter = performance.now(); }, true);
+  const list = document.querySelector('main') ?? document.body;
+  new MutationObserver(() => {
+    const el = document.querySelectorAll('article.msg.assistant .text')[window.__reply];
+    const n = (el?.textContent ?? '').trim().length;
+    const d = window.__dom;
+    if (n > 0 && (d.length === 0 || d[d.length - 1].n !== n)) d.push({ t: performance.now(), wall: Date.now(), n });
+  }).observe(list, { childList: true, subtree: true, characterData: true });
+}, conv);
+
+// Run 0 warms up the page (its first reply compiles the renderer) and the
+// connections; runs 1-3 are measured.
 const rows = [];
-for (let run = 1; run <= 3; run++) {
+for (let run = 0; run <= 3; run++) {
   const base = await plain();
-  await page.evaluate((conv) => {
-    window.__lat = [];
-    window.runtime.EventsOn(`chat:delta:${conv}`, (u) => {
-      // After this event, the page's own handler updates the DOM in a
-      // microtask; measure once that has run.
-      setTimeout(() => window.__lat.push(Date.now() - u.at), 0);
-    });
-  }, w.conversationId ?? (await page.getByTestId('conversation-id').innerText()).split(' ')[1]);
   const before = await page.locator('article.msg.assistant').count();
+  await page.evaluate((n) => { window.__deltas = []; window.__dom = []; window.__reply = n; }, before);
   const cpu0 = cpuTicks(parley.proc.pid);
   await page.getByRole('textbox', { name: 'Message' }).fill(`run ${run}`);
-  const t0 = await page.evaluate(() => performance.now());
   await page.getByRole('textbox', { name: 'Message' }).press('Enter');
   await until('the reply', async () => (await page.locator('article.msg.assistant').count()) > before);
   const last = page.locator('article.msg.assistant').last();
-  // Time until the whole text is in the DOM, measured in the page.
-  const ms = await last.evaluate(async (el, want) => {
-    const start = performance.now();
-    for (;;) {
-      if ((el.querySelector('.text')?.textContent ?? '').includes(want)) return performance.now();
-      await new Promise((r) => requestAnimationFrame(r));
-      if (performance.now() - start > 60000) return NaN;
-    }
-  }, `t${N - 1}`);
+  await last.locator('.text').getByText(`t${N - 1}`).waitFor({ timeout: 60000 });
+  await new Promise((r) => setTimeout(r, 200)); // the last events and DOM changes
   const cpu1 = cpuTicks(parley.proc.pid);
-  const lat = (await page.evaluate(() => window.__lat)).sort((a, b) => a - b);
+  const { deltas, dom, t0 } = await page.evaluate(() => ({ deltas: window.__deltas, dom: window.__dom, t0: window.__enter }));
+  const chars = dom[dom.length - 1].n;
+  // Latency of each delta: from the core receiving its first text to the
+  // first DOM change that holds all of its text.
+  const lat = deltas.map((d) => dom.find((x) => x.n >= d.upTo).wall - d.at).sort((a, b) => a - b);
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
-  const chars = (await last.locator('.text').textContent()).trim().length;
-  const parleyMs = ms - t0;
-  rows.push({ run, plainMs: base.ms, plainChars: base.chars, parleyMs, chars, ratio: (chars / parleyMs) / (base.chars / base.ms), p50: pct(50), p99: pct(99), updates: lat.length, cpuMs: (cpu1 - cpu0) * 10 });
+  const plainAll = base.last - base.start, parleyAll = dom[dom.length - 1].t - t0;
+  if (run > 0) rows.push({
+    run, chars, plainChars: base.chars, plainAll, parleyAll,
+    ratio: (chars / parleyAll) / (base.chars / plainAll),
+    plainFirst: base.first - base.start, parleyFirst: dom[0].t - t0,
+    p50: pct(50), p99: pct(99), updates: deltas.length, cpuMs: (cpu1 - cpu0) * 10,
+  });
   await new Promise((r) => setTimeout(r, 500));
 }
 
-console.log('| run | plain SSE client | Parley, into the DOM | throughput ratio | delta→DOM p50 | p99 | window updates | core CPU |');
-console.log('|---|---|---|---|---|---|---|---|');
+const ms = (x) => `${x.toFixed(0)} ms`;
+console.log('| run | plain client: request → all text | Parley: Enter → all text in the DOM | throughput ratio | first text: plain / Parley | delta→DOM p50 | p99 | window updates | core CPU |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.run} | ${r.plainChars} chars in ${r.plainMs.toFixed(0)} ms | ${r.chars} chars in ${r.parleyMs.toFixed(0)} ms | ${r.ratio.toFixed(2)} | ${r.p50} ms | ${r.p99} ms | ${r.updates} | ${r.cpuMs} ms |`);
+  console.log(`| ${r.run} | ${r.plainChars} chars in ${ms(r.plainAll)} | ${r.chars} chars in ${ms(r.parleyAll)} | ${r.ratio.toFixed(2)} | ${ms(r.plainFirst)} / ${ms(r.parleyFirst)} | ${r.p50} ms | ${r.p99} ms | ${r.updates} | ${r.cpuMs} ms |`);
 }
 await browser.close();
 await parley.stop();

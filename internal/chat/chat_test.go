@@ -1,6 +1,8 @@
 package chat
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"parley/internal/anthropic"
 	"parley/internal/credential"
 	"parley/internal/fakeapi"
+	"parley/internal/history"
 )
 
 // window records what one conversation's window was sent.
@@ -69,7 +72,29 @@ func setup(t *testing.T) (*Service, *fakeapi.Server, *recorder) {
 		t.Fatal(err)
 	}
 	rec := &recorder{windows: map[string]*window{}}
-	return New(anthropic.New(h, anthropic.Options{BaseURL: api.URL}), rec.emit, 0), api, rec
+	store := openStore(t)
+	return New(Config{Client: anthropic.New(h, anthropic.Options{BaseURL: api.URL}), Store: store, Emit: rec.emit}), api, rec
+}
+
+// openStore opens a history in a fresh directory.
+func openStore(t *testing.T) *history.Store {
+	t.Helper()
+	store, _, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// messages returns conversation conv's messages, failing the test on error.
+func messages(t *testing.T, s *Service, conv string) []Message {
+	t.Helper()
+	ms, err := s.Messages(conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
 }
 
 // waitDone waits until message index of conv has a final status.
@@ -77,7 +102,7 @@ func waitDone(t *testing.T, s *Service, conv string, index int) Message {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		ms := s.Messages(conv)
+		ms := messages(t, s, conv)
 		if len(ms) > index && ms[index].Status != StatusStreaming {
 			return ms[index]
 		}
@@ -134,7 +159,7 @@ func TestStopKeepsThePartialReply(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	s.Stop("a")
-	m := s.Messages("a")[1]
+	m := messages(t, s, "a")[1]
 	if m.Status != StatusStopped || m.Text == "" || len(strings.Fields(m.Text)) >= 500 {
 		t.Errorf("after Stop: status %s, %d words", m.Status, len(strings.Fields(m.Text)))
 	}
@@ -160,7 +185,7 @@ func TestErrorsSayWhatToDoAndRetryWorks(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m := waitDone(t, s, "a", 2); m.Status != StatusComplete {
-		t.Fatalf("send after a failed reply: %+v (%+v)", m, s.Messages("a"))
+		t.Fatalf("send after a failed reply: %+v (%+v)", m, messages(t, s, "a"))
 	}
 	s2, api2, _ := setup(t)
 	api2.CutStreamAfter(3)
@@ -178,7 +203,7 @@ func TestErrorsSayWhatToDoAndRetryWorks(t *testing.T) {
 	if m.Status != StatusComplete || !strings.Contains(m.Text, "seven") {
 		t.Errorf("after Retry: %+v", m)
 	}
-	if n := len(s2.Messages("c")); n != 2 {
+	if n := len(messages(t, s2, "c")); n != 2 {
 		t.Errorf("%d messages after Retry, want the user message and one reply", n)
 	}
 }
@@ -194,4 +219,123 @@ func TestBusyAndEmptySends(t *testing.T) {
 		t.Errorf("Send while answering: %v", err)
 	}
 	s.Stop("a")
+}
+
+func TestMessagesAreSavedBeforeSendingAndAsTheyEnd(t *testing.T) {
+	s, api, _ := setup(t)
+	store := s.cfg.Store
+	var atRequest []history.Message
+	api.SetReply(func(r fakeapi.MessagesRequest) string {
+		atRequest, _ = store.Messages("a") // what was saved when the request arrived
+		return "one two three"
+	})
+	if err := s.Send("a", "Hello there\nsecond line"); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, s, "a", 1)
+	if len(atRequest) == 0 || atRequest[0].Role != "user" || atRequest[0].Text != "Hello there\nsecond line" {
+		t.Fatalf("saved when the request arrived: %+v", atRequest)
+	}
+	saved, err := store.Messages("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved) != 2 || saved[1].Text != "one two three" || saved[1].Status != history.StatusComplete || saved[1].OutputTokens == 0 {
+		t.Fatalf("saved after the reply: %+v", saved)
+	}
+	conv, err := store.Conversation("a")
+	if err != nil || conv.Title != "Hello there" || conv.Model != DefaultModel {
+		t.Errorf("saved conversation %+v, %v", conv, err)
+	}
+
+	// A stopped reply is saved as stopped, with its text so far.
+	api.SetReply(nil)
+	api.SetDeltaDelay(20 * time.Millisecond)
+	if err := s.Send("a", strings.Repeat("word ", 300)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	s.Stop("a")
+	saved, _ = store.Messages("a")
+	if last := saved[len(saved)-1]; last.Status != history.StatusStopped || last.Text == "" {
+		t.Errorf("a stopped reply was saved as %s with %q", last.Status, last.Text)
+	}
+
+	// Another Service on the same history (Parley restarted) has it all.
+	again := New(Config{Client: s.cfg.Client, Store: store, Emit: func(string, string, any) {}})
+	snap, err := again.Snapshot("a", 0)
+	if err != nil || len(snap.Messages) != 4 || snap.Messages[1].Text != "one two three" || snap.Messages[3].Status != StatusStopped {
+		t.Errorf("reopened: %+v, %v", snap, err)
+	}
+}
+
+func TestRetryAndEditReplaceWhatWasSaved(t *testing.T) {
+	s, api, _ := setup(t)
+	store := s.cfg.Store
+	api.FailNext(10, 529, 0)
+	_ = s.Send("a", "first")
+	waitDone(t, s, "a", 1)
+	api.FailNext(0, 0, 0)
+	if err := s.Retry("a"); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, s, "a", 1)
+	if err := s.EditLast("a", "first, edited"); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, s, "a", 1)
+	saved, _ := store.Messages("a")
+	if len(saved) != 2 || saved[0].Text != "first, edited" || !strings.Contains(saved[1].Text, "first, edited") || saved[1].Status != history.StatusComplete {
+		t.Errorf("saved after retry and edit: %+v", saved)
+	}
+	mem := messages(t, s, "a")
+	if len(mem) != len(saved) || mem[1].Text != saved[1].Text {
+		t.Errorf("in memory %+v, saved %+v", mem, saved)
+	}
+}
+
+func TestAMessageThatCannotBeSavedIsNotSent(t *testing.T) {
+	s, api, rec := setup(t)
+	s.cfg.Store.Close() // the history is gone: every write fails
+	if err := s.Send("a", "hello"); err == nil {
+		t.Fatal("Send succeeded with no history to save to")
+	}
+	if n := len(api.Log()); n != 0 {
+		t.Errorf("%d requests were sent", n)
+	}
+	if w := rec.window("a"); w != nil {
+		t.Errorf("the window was told %v", w.events)
+	}
+}
+
+func TestSnapshotAndPageWindowALongConversation(t *testing.T) {
+	s, _, _ := setup(t)
+	store := s.cfg.Store
+	if _, err := store.CreateConversation(history.Conversation{ID: "long", Title: "Long"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		role := []string{"user", "assistant"}[i%2]
+		if _, err := store.AddMessage("long", history.Message{Role: role, Text: fmt.Sprintf("m%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Read from the history while the conversation is not in use, then
+	// from memory once it is: the same.
+	for _, state := range []string{"saved", "in use"} {
+		if state == "in use" {
+			messages(t, s, "long")
+		}
+		snap, err := s.Snapshot("long", 50)
+		if err != nil || snap.First != 70 || snap.Total != 120 || len(snap.Messages) != 50 || snap.Messages[0].Text != "m70" {
+			t.Fatalf("%s: snapshot first %d total %d, %d messages, %v", state, snap.First, snap.Total, len(snap.Messages), err)
+		}
+		page, err := s.Page("long", 20, 70)
+		if err != nil || len(page) != 50 || page[0].Text != "m20" || page[49].Text != "m69" {
+			t.Fatalf("%s: page: %d messages, %v", state, len(page), err)
+		}
+		if page, _ := s.Page("long", -5, 3); len(page) != 3 || page[0].Text != "m0" {
+			t.Errorf("%s: page clipped at the start: %+v", state, page)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/sourcegraph/jsonrpc2"
 
@@ -19,6 +18,10 @@ var fallbackModels = []ipc.Model{
 	{ID: "claude-haiku-4-5", Name: "Claude Haiku 4.5"},
 }
 
+// snapshotSize is how many of its last messages a window gets when it
+// opens a conversation; it loads earlier ones as the user scrolls up.
+const snapshotSize = 30
+
 // takesText lists the chat methods whose params are [ipc.TextParams].
 var takesText = map[string]bool{
 	ipc.MethodChatSend: true, ipc.MethodChatEdit: true, ipc.MethodChatSetModel: true, ipc.MethodChatSystem: true,
@@ -27,7 +30,7 @@ var takesText = map[string]bool{
 // handleChat serves window w's methods on its conversation; ok is false
 // for other methods.
 func (c *Core) handleChat(ctx context.Context, w *window, req *jsonrpc2.Request) (result any, ok bool, err error) {
-	s, conv := c.cfg.Chat, w.conversation
+	s, conv := c.cfg.Chat, c.conversationOf(w)
 	var p ipc.TextParams
 	if takesText[req.Method] {
 		if err := unmarshalParams(req, &p); err != nil {
@@ -40,22 +43,18 @@ func (c *Core) handleChat(ctx context.Context, w *window, req *jsonrpc2.Request)
 	case ipc.MethodChatSetModel:
 		return nil, true, s.SetModel(conv, p.Text)
 	case ipc.MethodChatSystem:
-		s.SetSystem(conv, p.Text)
-		return nil, true, nil
+		return nil, true, s.SetSystem(conv, p.Text)
 	case ipc.MethodChatEdit:
 		return nil, true, s.EditLast(conv, p.Text)
 	case ipc.MethodChatMessages:
-		return s.Snapshot(conv), true, nil
+		snap, err := s.Snapshot(conv, snapshotSize)
+		return snap, true, err
 	case ipc.MethodChatSend:
 		if h := c.cfg.Holder; h != nil && h.Account().State != credential.SignedIn {
 			// Refused before anything is added: the window keeps the text.
 			return nil, true, errors.New("Sign in to continue: open Account… and sign in. Your message is still here.")
 		}
-		if err := s.Send(conv, p.Text); err != nil {
-			return nil, true, err
-		}
-		c.titleFrom(w, p.Text)
-		return nil, true, nil
+		return nil, true, s.Send(conv, p.Text)
 	case ipc.MethodChatStop:
 		s.Stop(conv)
 		return nil, true, nil
@@ -83,21 +82,4 @@ func (c *Core) models(ctx context.Context) ipc.ModelList {
 		out = append(out, ipc.Model{ID: m.ID, Name: m.DisplayName})
 	}
 	return ipc.ModelList{Models: out}
-}
-
-// titleFrom names a new conversation after its first message, in every
-// window's list and in its own window's title bar.
-func (c *Core) titleFrom(w *window, text string) {
-	title := strings.TrimSpace(strings.SplitN(strings.TrimSpace(text), "\n", 2)[0])
-	if r := []rune(title); len(r) > 50 {
-		title = string(r[:50]) + "…"
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w.title != "" || title == "" {
-		return
-	}
-	w.title = title
-	w.out.push(ipc.NotifyTitle, ipc.TextParams{Text: title + " — Parley"})
-	c.broadcastWindowsLocked()
 }

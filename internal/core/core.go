@@ -5,8 +5,6 @@ package core
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log"
@@ -21,6 +19,8 @@ import (
 	"parley/internal/chat"
 	"parley/internal/control"
 	"parley/internal/credential"
+	"parley/internal/geometry"
+	"parley/internal/history"
 	"parley/internal/ipc"
 	"parley/internal/signin"
 )
@@ -45,8 +45,14 @@ const quitGrace = 3 * time.Second
 type Config struct {
 	// Exe is the program to run for a window, normally os.Executable().
 	Exe string
-	// Args returns the command-line arguments for a window of role.
-	Args func(role string) []string
+	// Args returns the command-line arguments for a window of role, placed
+	// at place (zero: where the window system puts it), in theme.
+	Args func(role string, place geometry.Rect, theme string) []string
+	// Geometry remembers where windows were, to open new ones there (nil:
+	// the window system places them).
+	Geometry *geometry.Store
+	// Files says where Parley keeps its files, for the Settings window.
+	Files ipc.Files
 	// WindowEnv, if set, returns extra environment for a new window and the
 	// address of its dev server (dev builds only; empty otherwise).
 	WindowEnv func() (env []string, devserver string, err error)
@@ -56,8 +62,14 @@ type Config struct {
 	// the account).
 	SignIn *signin.Service
 	// Chat runs conversations (nil: chat windows cannot send). Give its
-	// emit function Core.ChatEvent.
+	// Emit function Core.ChatEvent and its Changed function
+	// Core.HistoryChanged.
 	Chat *chat.Service
+	// History keeps the conversations; required with Chat.
+	History *history.Store
+	// Notice, if set, is shown in every window: something the user should
+	// know, such as a damaged history file that was set aside.
+	Notice string
 	// Demo says that Parley runs its offline demo; windows label it.
 	Demo bool
 	// Models lists the account's models for the model picker (nil: a
@@ -68,6 +80,8 @@ type Config struct {
 // Core is the running core. Create it with New and stop it with Shutdown.
 type Core struct {
 	cfg Config
+
+	listMu sync.Mutex // held while a list of conversations is read and sent
 
 	mu       sync.Mutex
 	windows  map[int]*window
@@ -104,6 +118,11 @@ func (c *Core) SignInProgress(p ipc.SignInProgress) {
 func (c *Core) broadcast(name string, data any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.broadcastLocked(name, data)
+}
+
+// broadcastLocked queues an event for every ready window; c.mu is held.
+func (c *Core) broadcastLocked(name string, data any) {
 	for _, w := range c.windows {
 		if w.ready {
 			w.out.pushEvent(name, data)
@@ -140,28 +159,45 @@ func (c *Core) Err() error {
 }
 
 // OpenWindow starts a window process of role and returns its id. There is at
-// most one onboarding window: asking for another raises the existing one.
+// most one onboarding window and one settings window: asking for another
+// raises the existing one.
 func (c *Core) OpenWindow(role string) (int, error) {
 	if !slices.Contains(ipc.Roles, role) {
 		return 0, fmt.Errorf("unknown window role %q (want one of %v)", role, ipc.Roles)
+	}
+	conv := ""
+	if role == ipc.RoleChat {
+		conv = c.newConversation()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closing {
 		return 0, errors.New("Parley is shutting down")
 	}
-	if role == ipc.RoleOnboarding {
-		for _, w := range c.windows {
-			if w.role == ipc.RoleOnboarding {
-				w.out.push(ipc.NotifyFocus, nil)
-				return w.id, nil
-			}
-		}
+	if id, ok := c.raiseLocked(role); ok {
+		return id, nil
 	}
+	return c.startLocked(role, conv, -1)
+}
+
+// openChat opens a chat window showing conversation conv at message
+// position (-1: the end), and returns its id.
+func (c *Core) openChat(conv string, position int) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return 0, errors.New("Parley is shutting down")
+	}
+	return c.startLocked(ipc.RoleChat, conv, position)
+}
+
+// startLocked starts a window and tells the others; c.mu is held.
+func (c *Core) startLocked(role, conv string, position int) (int, error) {
 	w, err := c.start(role)
 	if err != nil {
 		return 0, err
 	}
+	w.conversation, w.position = conv, position
 	c.windows[w.id] = w
 	c.broadcastWindowsLocked()
 	return w.id, nil
@@ -181,11 +217,15 @@ func (c *Core) start(role string) (*window, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(c.cfg.Exe, c.cfg.Args(role)...)
+	place := c.placeLocked(role)
+	cmd := exec.Command(c.cfg.Exe, c.cfg.Args(role, place, c.settingsLocked().Theme)...)
 	cmd.ExtraFiles = []*os.File{child}
 	cmd.Env = append(credential.Environ(), env...)
-	cmd.Stdout = os.Stderr
-	cmd.Stderr = os.Stderr
+	cmd.Stdout = log.Writer() // a window's output goes to the core's log
+	cmd.Stderr = log.Writer()
+	// WebKit's helper processes inherit that output; Wait must not wait
+	// for them once the window itself has gone.
+	cmd.WaitDelay = time.Second
 	err = cmd.Start()
 	child.Close()
 	if err != nil {
@@ -199,9 +239,7 @@ func (c *Core) start(role string) (*window, error) {
 		cmd:       cmd,
 		devserver: devserver,
 		out:       newOutbox(),
-	}
-	if role == ipc.RoleChat {
-		w.conversation = newConversationID()
+		rect:      place,
 	}
 	w.conn = ipc.NewConn(context.Background(), parent, c.handler(w))
 	go w.out.drain(w.conn)
@@ -243,8 +281,11 @@ func (c *Core) remove(w *window, exitErr error) {
 	if w.role == ipc.RoleOnboarding && c.cfg.SignIn != nil {
 		c.cfg.SignIn.Cancel() // the wizard closed mid-flow: close the listener
 	}
-	if w.conversation != "" && c.cfg.Chat != nil {
-		go c.cfg.Chat.Close(w.conversation) // stop a reply nobody will see
+	if conv := c.conversationOf(w); conv != "" && c.cfg.Chat != nil {
+		go func() {
+			c.cfg.Chat.Close(conv) // stop a reply nobody will see
+			_ = c.changed(nil)     // no window shows it now
+		}()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -334,13 +375,16 @@ func (c *Core) ready(w *window) ipc.Hello {
 	w.ready = true
 	w.out.pushEvent(ipc.EventAccount, c.account)
 	w.out.pushEvent(ipc.EventWindows, c.windowInfosLocked())
-	return ipc.Hello{WindowID: w.id, Role: w.role, ConversationID: w.conversation, Demo: c.cfg.Demo}
+	w.out.pushEvent(ipc.EventSettings, c.settingsLocked())
+	if w.role == ipc.RoleChat && c.cfg.History != nil {
+		go c.changed(nil) // the list of conversations, and the window's title
+	}
+	return ipc.Hello{WindowID: w.id, Role: w.role, ConversationID: w.conversation, Position: w.position, Demo: c.cfg.Demo, Notice: c.cfg.Notice}
 }
 
-// newConversationID names a new conversation. History (a later part of
-// Parley) replaces these with stored ids.
-func newConversationID() string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return "c-" + hex.EncodeToString(b[:])
+// HistoryChanged tells the windows that conversation conv changed (a new
+// conversation, a new message): their lists and titles are updated. Give
+// it to chat.Config.Changed.
+func (c *Core) HistoryChanged(conv string) {
+	go c.changed(nil)
 }

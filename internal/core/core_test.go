@@ -19,6 +19,7 @@ import (
 	"parley/internal/control"
 	"parley/internal/core"
 	"parley/internal/credential"
+	"parley/internal/geometry"
 	"parley/internal/ipc"
 )
 
@@ -31,21 +32,27 @@ type harness struct {
 	logs   string
 }
 
-func newHarness(t *testing.T, mode string) *harness {
+// newHarness starts a core whose windows run in mode; configure, if given,
+// changes the core's Config first.
+func newHarness(t *testing.T, mode string, configure ...func(*core.Config)) *harness {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, logs: t.TempDir(), holder: credential.New(credential.Options{Logf: t.Logf})}
-	h.c = core.New(core.Config{
+	cfg := core.Config{
 		Holder: h.holder,
 		Exe:    exe,
-		Args:   func(string) []string { return []string{"-test.run=^$"} },
+		Args:   func(string, geometry.Rect, string) []string { return []string{"-test.run=^$"} },
 		WindowEnv: func() ([]string, string, error) {
 			return []string{"PARLEY_FAKE_WINDOW=" + mode, "PARLEY_FAKE_LOG=" + h.logs}, "", nil
 		},
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	h.c = core.New(cfg)
 	t.Cleanup(func() {
 		done := make(chan struct{})
 		go func() { h.c.Shutdown(); close(done) }()
@@ -324,8 +331,8 @@ func TestOneOnboardingWindowAtATime(t *testing.T) {
 
 func TestUnknownRoleIsRefused(t *testing.T) {
 	h := newHarness(t, "normal")
-	if _, err := h.c.OpenWindow("settings"); err == nil || !strings.Contains(err.Error(), "unknown window role") {
-		t.Errorf("OpenWindow(settings) error = %v", err)
+	if _, err := h.c.OpenWindow("editor"); err == nil || !strings.Contains(err.Error(), "unknown window role") {
+		t.Errorf("OpenWindow(editor) error = %v", err)
 	}
 	if n := len(h.c.ListWindows()); n != 0 {
 		t.Errorf("%d windows opened for an unknown role", n)

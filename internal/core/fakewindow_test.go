@@ -24,6 +24,9 @@ import (
 // Modes:
 //
 //	normal    ready, then run until the link closes or SIGTERM (like closing the window)
+//	calls     like normal, but after ready make the calls in $PARLEY_FAKE_CALLS (a
+//	          JSON array of {method, params}), logging each answer as
+//	          {"method": "answer:<method>", "params": {result, error}}
 //	crash     exit 3 before calling ready (a window that cannot open)
 //	stubborn  ready, then ignore the link closing (a hung window)
 func init() {
@@ -58,6 +61,29 @@ func fakeWindow(mode string) int {
 	var hello ipc.Hello
 	if err := c.Call(context.Background(), ipc.MethodReady, nil, &hello); err != nil {
 		return 4
+	}
+	if mode == "calls" {
+		var calls []struct {
+			Method string          `json:"method"`
+			Params json.RawMessage `json:"params"`
+		}
+		if err := json.Unmarshal([]byte(os.Getenv("PARLEY_FAKE_CALLS")), &calls); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		for _, call := range calls {
+			var params any
+			if call.Params != nil {
+				params = call.Params
+			}
+			var result json.RawMessage
+			err := c.Call(context.Background(), call.Method, params, &result)
+			answer := map[string]any{"result": result}
+			if err != nil {
+				answer["error"] = err.Error()
+			}
+			_ = enc.Encode(map[string]any{"method": "answer:" + call.Method, "params": answer})
+		}
 	}
 	term := make(chan os.Signal, 1)
 	signal.Notify(term, syscall.SIGTERM)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"parley/internal/geometry"
 	"parley/internal/ipc"
 )
 
@@ -17,13 +18,15 @@ import (
 type window struct {
 	id           int
 	role         string
-	conversation string
+	conversation string // the conversation a chat window shows; guarded by Core.mu
+	position     int    // the message to show first, -1 for the end; guarded by Core.mu
 	title        string // the conversation's title, once it has one; guarded by Core.mu
 	devserver    string
 	cmd          *exec.Cmd
 	conn         *jsonrpc2.Conn
 	out          *outbox
-	ready        bool // guarded by Core.mu
+	ready        bool          // guarded by Core.mu
+	rect         geometry.Rect // where it is, as it last said (or was placed); guarded by Core.mu
 }
 
 func (w *window) info() ipc.WindowInfo {
@@ -31,6 +34,8 @@ func (w *window) info() ipc.WindowInfo {
 	switch {
 	case w.role == ipc.RoleOnboarding:
 		title = "Sign in"
+	case w.role == ipc.RoleSettings:
+		title = "Settings"
 	case title == "":
 		title = "New chat"
 	}
@@ -46,10 +51,16 @@ func (c *Core) handler(w *window) jsonrpc2.Handler {
 				return res, err
 			}
 		}
-		if c.cfg.Chat != nil && w.conversation != "" {
+		if c.cfg.Chat != nil && w.role == ipc.RoleChat {
 			if res, ok, err := c.handleChat(ctx, w, req); ok {
 				return res, err
 			}
+			if res, ok, err := c.handleHistory(w, req); ok {
+				return res, err
+			}
+		}
+		if res, ok, err := c.handleDesktop(ctx, w, req); ok {
+			return res, err
 		}
 		switch req.Method {
 		case ipc.MethodReady:

@@ -63,6 +63,10 @@ type Options struct {
 	RefreshTimeout time.Duration
 	// Logf logs (default log.Printf). Nothing logged holds a secret.
 	Logf func(format string, args ...any)
+	// Redact, if set, is told each secret the holder takes (an API key, an
+	// access token, a refresh token), so that a log can hide it wherever it
+	// turns up. It must not block.
+	Redact func(secret string)
 }
 
 // Holder is the core's one credential holder. Every change (Set, Clear, a
@@ -301,6 +305,13 @@ func (h *Holder) publishLocked(c *Credential, acct Account) {
 	h.gen++
 	s := &snapshot{gen: h.gen, account: acct}
 	if c != nil {
+		if h.opt.Redact != nil {
+			for _, secret := range []string{c.apiKey, c.accessToken, c.refreshToken} {
+				if secret != "" {
+					h.opt.Redact(secret)
+				}
+			}
+		}
 		s.cred = c.withGen(h.gen)
 		if c.kind == OAuth {
 			h.armTimers(s)

@@ -156,7 +156,7 @@ const (
 )
 
 // Roles lists every window role, in the order a usage message shows them.
-var Roles = []string{RoleChat, RoleOnboarding}
+var Roles = []string{RoleChat, RoleOnboarding, RoleSettings}
 
 // Hello is what a window learns about itself when it calls [MethodReady].
 type Hello struct {
@@ -165,6 +165,12 @@ type Hello struct {
 	ConversationID string `json:"conversationId,omitempty"`
 	// Demo is set when Parley runs its offline demo.
 	Demo bool `json:"demo,omitempty"`
+	// Position is the message of the conversation to bring into view, -1
+	// for the end.
+	Position int `json:"position"`
+	// Notice is something the user should know about Parley's state, such
+	// as a history file that was damaged and set aside.
+	Notice string `json:"notice,omitempty"`
 }
 
 // OpenWindowParams are the params of [MethodOpenWindow].

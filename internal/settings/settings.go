@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"parley/internal/atomicfile"
 )
 
 // Storage choices for the sign-in.
@@ -30,6 +32,31 @@ type Settings struct {
 	Anthropic AnthropicOAuth `json:"anthropic,omitzero"`
 	// Gateway configures the "Custom OAuth/OIDC gateway" profile.
 	Gateway Gateway `json:"gateway,omitzero"`
+	// Theme is the windows' colours: ThemeSystem (when empty), ThemeLight
+	// or ThemeDark.
+	Theme string `json:"theme,omitempty"`
+	// DefaultModel is the model of new conversations (empty: Parley's
+	// default).
+	DefaultModel string `json:"defaultModel,omitempty"`
+	// Proxy is how Parley reaches the network: empty for the proxy the
+	// environment names (HTTPS_PROXY), "direct" for none, or a proxy
+	// address; see netproxy.Transport.
+	Proxy string `json:"proxy,omitempty"`
+}
+
+// Themes.
+const (
+	ThemeSystem = "system" // follow the desktop's light or dark preference
+	ThemeLight  = "light"
+	ThemeDark   = "dark"
+)
+
+// UITheme returns the theme windows use: Theme, or ThemeSystem if unset.
+func (s Settings) UITheme() string {
+	if s.Theme == "" {
+		return ThemeSystem
+	}
+	return s.Theme
 }
 
 // AnthropicOAuth is the OAuth client Parley uses with Anthropic's own
@@ -92,22 +119,7 @@ func Save(path string, s Settings) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("saving settings: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".settings-*")
-	if err != nil {
-		return fmt.Errorf("saving settings: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving settings: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving settings: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("saving settings: %w", err)
 	}
 	return nil

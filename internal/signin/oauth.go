@@ -31,10 +31,10 @@ func (s *Service) Methods() []ipc.SignInMethod {
 		{ID: ProfileGateway, Name: "Your organisation's sign-in", Description: "For organisations that reach Claude through their own gateway."},
 	}
 	if st.Anthropic.ClientID == "" {
-		ms[1].Problem = "Needs an OAuth client ID from your Anthropic organisation, set in Parley's settings file."
+		ms[1].Problem = "Needs an OAuth client ID from your Anthropic organisation: add it in Settings."
 	}
 	if st.Gateway.Issuer == "" || st.Gateway.ClientID == "" || st.Gateway.APIBaseURL == "" {
-		ms[2].Problem = "Needs your organisation's sign-in address, client ID and API address, set in Parley's settings file."
+		ms[2].Problem = "Needs your organisation's sign-in address, client ID and API address: add them in Settings."
 	}
 	sdk := ipc.SignInMethod{ID: "sdk-profile", Name: "Anthropic SDK profile", Description: "Use the sign-in of Anthropic's own tools (ant auth login) on this computer."}
 	if len(s.SDKProfiles()) == 0 {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,9 @@ type Config struct {
 	Notify func(ipc.SignInProgress)
 	// Logf logs for the credential holder (default log.Printf).
 	Logf func(format string, args ...any)
+	// Redact is told every secret the credential holder takes; see
+	// credential.Options.
+	Redact func(secret string)
 	// OpenBrowser opens url in the user's browser (default: $PARLEY_BROWSER
 	// if set, else xdg-open).
 	OpenBrowser func(url string) error
@@ -48,6 +52,7 @@ type Service struct {
 	cfg    Config
 	holder *credential.Holder
 
+	saveMu   sync.Mutex // serialises UpdateSettings
 	mu       sync.Mutex
 	settings settings.Settings
 	flow     *oauth.Flow
@@ -77,7 +82,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	st, err := settings.Load(cfg.SettingsPath)
 	svc := &Service{cfg: cfg, settings: st, progress: ipc.SignInProgress{State: ipc.SignInIdle}}
-	svc.holder = credential.New(credential.Options{Store: Store(st), Refresher: svc, Logf: cfg.Logf})
+	svc.holder = credential.New(credential.Options{Store: Store(st), Refresher: svc, Logf: cfg.Logf, Redact: cfg.Redact})
 	return svc, err
 }
 
@@ -214,26 +219,28 @@ func (s *Service) keep(c *credential.Credential, method string) error {
 func (s *Service) ChooseStorage(choice, path string) error {
 	s.mu.Lock()
 	c := s.pending
-	st := s.settings
 	s.mu.Unlock()
 	if c == nil {
 		return errors.New("there is no sign-in waiting to be kept; sign in again")
 	}
-	switch choice {
-	case settings.StorageSession:
-		st.Storage, st.CredentialsFile = settings.StorageSession, ""
-	case settings.StorageFile:
-		if path == "" {
-			path = defaultCredentialsFile(s.cfg.SettingsPath)
+	st, err := s.UpdateSettings(func(st *settings.Settings) error {
+		switch choice {
+		case settings.StorageSession:
+			st.Storage, st.CredentialsFile = settings.StorageSession, ""
+		case settings.StorageFile:
+			if path == "" {
+				path = defaultCredentialsFile(s.cfg.SettingsPath)
+			}
+			st.Storage, st.CredentialsFile = settings.StorageFile, path
+		default:
+			return fmt.Errorf("unknown storage %q", choice)
 		}
-		st.Storage, st.CredentialsFile = settings.StorageFile, path
-	default:
-		return fmt.Errorf("unknown storage %q", choice)
-	}
-	s.holder.UseStore(Store(st))
-	if err := s.saveSettings(st); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	s.holder.UseStore(Store(st))
 	s.mu.Lock()
 	s.pending = nil
 	s.mu.Unlock()
@@ -244,14 +251,25 @@ func defaultCredentialsFile(settingsPath string) string {
 	return strings.TrimSuffix(settingsPath, "settings.json") + "credentials.json"
 }
 
-func (s *Service) saveSettings(st settings.Settings) error {
+// UpdateSettings lets change edit a copy of the settings, then saves and
+// keeps the result; if change returns an error, or saving fails, nothing
+// changes. Changes apply one at a time, so none is lost: make every change
+// to the settings file through it while Parley runs.
+func (s *Service) UpdateSettings(change func(*settings.Settings) error) (settings.Settings, error) {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	st := s.Settings()
+	st.Gateway.Scopes = slices.Clone(st.Gateway.Scopes) // change may edit it in place
+	if err := change(&st); err != nil {
+		return s.Settings(), err
+	}
 	if err := settings.Save(s.cfg.SettingsPath, st); err != nil {
-		return err
+		return s.Settings(), err
 	}
 	s.mu.Lock()
 	s.settings = st
 	s.mu.Unlock()
-	return nil
+	return st, nil
 }
 
 // SignOut forgets the sign-in everywhere at once.

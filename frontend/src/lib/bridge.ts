@@ -4,6 +4,7 @@ import {
   CancelSignIn,
   ChatEdit,
   ChatMessages,
+  ChatPage,
   ChatModels,
   ChatSetModel,
   ChatSetSystem,
@@ -12,20 +13,29 @@ import {
   ChatStop,
   ChooseStorage,
   CloseWindow,
+  Conversations,
+  DeleteConversation,
+  ExportConversation,
   ImportEnvKey,
+  NewConversation,
+  OpenConversation,
   OpenWindow,
   PasteCode,
   UseSDKProfile,
   Ready,
+  RenameConversation,
+  RestoreConversation,
+  Search,
   SignInOptions,
   SignInWithKey,
   SignOut,
   StartOAuth,
 } from '../../wailsjs/go/main/App';
 import type { chat, ipc } from '../../wailsjs/go/models';
-import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
+import { Models, SaveSettings, Settings as LoadSettings } from '../../wailsjs/go/main/App';
+import { BrowserOpenURL, ClipboardGetText, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 
-export type Role = 'chat' | 'onboarding';
+export type Role = 'chat' | 'onboarding' | 'settings';
 
 /** Who this window is, as the core told it in answer to Ready(). */
 export type Hello = ipc.Hello;
@@ -67,6 +77,19 @@ export type ChatMessage = chat.Message;
 /** A conversation as it stands (mirrors chat.Snapshot). */
 export type ChatSnapshot = chat.Snapshot;
 
+/** A saved conversation, as lists show it (mirrors ipc.ConversationInfo). */
+export type ConversationInfo = ipc.ConversationInfo;
+
+/** A message that matches a search (mirrors ipc.SearchHit). */
+export type SearchHit = ipc.SearchHit;
+
+/** Which conversation a window is to show (mirrors ipc.ConversationShown). */
+export interface ConversationShown {
+  conversationId: string;
+  /** The message to bring into view, -1 for the end. */
+  position: number;
+}
+
 /** The model picker's choices (mirrors ipc.ModelList). */
 export type ModelList = ipc.ModelList;
 
@@ -94,6 +117,9 @@ export interface Events {
   windows: WindowInfo[];
   account: Account;
   signin: SignInProgress;
+  conversations: ConversationInfo[];
+  conversation: ConversationShown;
+  settings: Settings;
 }
 
 /** What a page can ask of the core. Failures reject with the core's message. */
@@ -124,6 +150,18 @@ export interface Backend {
   chatModels(): Promise<ModelList>;
   chatSetModel(model: string): Promise<void>;
   chatSetSystem(system: string): Promise<void>;
+  /** This window's conversation's messages from index from up to (not including) to. */
+  chatPage(from: number, to: number): Promise<ChatMessage[]>;
+  conversations(): Promise<ConversationInfo[]>;
+  /** Shows a saved conversation here, or in a new window, at message position (-1: the end). */
+  openConversation(id: string, newWindow: boolean, position: number): Promise<void>;
+  newConversation(): Promise<void>;
+  renameConversation(id: string, title: string): Promise<void>;
+  deleteConversation(id: string): Promise<void>;
+  restoreConversation(id: string): Promise<void>;
+  search(query: string): Promise<SearchHit[]>;
+  /** Asks where to save this conversation, and saves it; resolves to the path, or '' if cancelled. */
+  exportConversation(format: 'markdown' | 'json', title: string): Promise<string>;
   /** Subscribes to conversation conv's events; returns the unsubscribe function. */
   onChat(conv: string, h: ChatHandlers): () => void;
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -167,6 +205,15 @@ export const wailsBackend: Backend = {
   chatModels: () => ChatModels(),
   chatSetModel: (model) => ChatSetModel(model),
   chatSetSystem: (system) => ChatSetSystem(system),
+  chatPage: (from, to) => ChatPage(from, to),
+  conversations: () => Conversations(),
+  openConversation: (id, newWindow, position) => OpenConversation(id, newWindow, position),
+  newConversation: () => NewConversation(),
+  renameConversation: (id, title) => RenameConversation(id, title),
+  deleteConversation: (id) => DeleteConversation(id),
+  restoreConversation: (id) => RestoreConversation(id),
+  search: (query) => Search(query),
+  exportConversation: (format, title) => ExportConversation(format, title),
   onChat: (conv, h) => {
     const offs = (['message', 'delta', 'removed', 'notice'] as const).map((kind) =>
       EventsOn(`chat:${kind}:${conv}`, (u: ChatUpdate) => h[kind](u)),
@@ -174,4 +221,37 @@ export const wailsBackend: Backend = {
     return () => offs.forEach((off) => off());
   },
   on: (name, handler) => onLatest(name, handler),
+};
+
+/** The settings the Settings window edits (mirrors ipc.Settings). Never a secret. */
+export type Settings = ipc.Settings;
+/** The settings, and where Parley keeps its files (mirrors ipc.SettingsInfo). */
+export type SettingsInfo = ipc.SettingsInfo;
+/** A change to the settings: what it leaves out stays (mirrors ipc.SettingsChange). */
+export type SettingsChange = ipc.SettingsChange;
+
+/** A command of the Edit menu, which the page carries out (see lib/edit.ts). */
+export type EditAction = 'cut' | 'copy' | 'paste' | 'selectAll';
+
+/** What a page asks of Parley as a whole and of the desktop. Failures reject with the core's message. */
+export interface Desktop {
+  settings(): Promise<SettingsInfo>;
+  /** Saves a change; every window follows. A bad value changes nothing, and the message says what to write. */
+  saveSettings(change: SettingsChange): Promise<Settings>;
+  /** The models the account may use (a usual list, with a note, when it cannot be fetched). */
+  models(): Promise<ModelList>;
+  readClipboard(): Promise<string>;
+  writeClipboard(text: string): Promise<boolean>;
+  /** Subscribes to the Edit menu's commands; returns the unsubscribe function. */
+  onEdit(handler: (action: EditAction) => void): () => void;
+}
+
+/** The Desktop of a real window. */
+export const wailsDesktop: Desktop = {
+  settings: () => LoadSettings(),
+  saveSettings: (change) => SaveSettings(change),
+  models: () => Models(),
+  readClipboard: () => ClipboardGetText(),
+  writeClipboard: (text) => ClipboardSetText(text),
+  onEdit: (handler) => EventsOn('edit', handler),
 };

@@ -1,14 +1,26 @@
+import { errorText } from './labels';
 import type { Backend, ChatMessage, ChatUpdate } from './bridge';
 
+/** How many earlier messages loadOlder() fetches at a time. */
+const PAGE = 30;
+
 /**
- * One chat window's conversation: the messages, kept in step with the
- * core's events. Call start() once the window knows its conversation id.
+ * One chat window's conversation: the end of it, kept in step with the
+ * core's events. Call start() with the conversation's id, and again to
+ * show another conversation.
  *
- * Events are applied in the order of their seq numbers, whatever order
- * they arrive in, and those already in the opening snapshot are skipped.
+ * Only the last messages are loaded at first; loadOlder() fetches earlier
+ * ones as the user scrolls up. Events are applied in the order of their seq
+ * numbers, whatever order they arrive in, and those already in the opening
+ * snapshot are skipped.
  */
 export class Conversation {
+  /** The loaded messages: the conversation's from index `first` to its end. */
   messages = $state<ChatMessage[]>([]);
+  /** The index in the conversation of messages[0]; 0 once all are loaded. */
+  first = $state(0);
+  /** The conversation's id, once started. */
+  id = $state('');
   /** A passing notice on a reply being written ("trying again…"), by index. */
   notices = $state<Record<number, string>>({});
   model = $state('');
@@ -19,6 +31,8 @@ export class Conversation {
   #backend: Backend;
   #applied = -1; // seq of the last event applied; -1 until the snapshot
   #waiting = new Map<number, ChatUpdate>();
+  #off: (() => void) | null = null;
+  #loading: Promise<void> | null = null;
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -30,14 +44,63 @@ export class Conversation {
   }
 
   async start(conv: string): Promise<void> {
+    this.#off?.();
+    this.id = conv;
+    this.messages = [];
+    this.first = 0;
+    this.notices = {};
+    this.error = null;
+    this.#applied = -1;
+    this.#waiting.clear();
+    this.#loading = null;
     const take = (u: ChatUpdate) => this.#receive(u);
-    this.#backend.onChat(conv, { message: take, delta: take, removed: take, notice: (u) => this.#notice(u) });
-    const snap = await this.#backend.chatMessages();
-    this.messages = snap.messages ?? [];
-    this.model = snap.model;
-    this.system = snap.system;
-    this.#applied = snap.seq;
-    this.#drain();
+    const off = this.#backend.onChat(conv, { message: take, delta: take, removed: take, notice: (u) => this.#notice(u) });
+    this.#off = off;
+    try {
+      const snap = await this.#backend.chatMessages();
+      if (this.#off !== off) return; // another conversation was started meanwhile
+      this.messages = snap.messages ?? [];
+      this.first = snap.first ?? 0;
+      this.model = snap.model;
+      this.system = snap.system;
+      this.#applied = snap.seq;
+      this.#drain();
+    } catch (err) {
+      if (this.#off === off) this.error = errorText(err);
+    }
+  }
+
+  /** Loads the page of messages before the first loaded one; resolves to how many came. */
+  async loadOlder(count = PAGE): Promise<number> {
+    if (this.first === 0 || this.#applied < 0) return 0;
+    if (this.#loading) {
+      await this.#loading;
+      return 0;
+    }
+    const off = this.#off;
+    const from = Math.max(0, this.first - count);
+    let got = 0;
+    this.#loading = (async () => {
+      try {
+        const page = (await this.#backend.chatPage(from, this.first)) ?? [];
+        if (this.#off !== off) return;
+        this.messages = [...page, ...this.messages];
+        this.first -= page.length;
+        got = page.length;
+      } catch (err) {
+        this.error = errorText(err);
+      }
+    })();
+    await this.#loading;
+    this.#loading = null;
+    return got;
+  }
+
+  /** Loads earlier messages until the one at index position is loaded. */
+  async loadUntil(position: number): Promise<void> {
+    while (position >= 0 && position < this.first) {
+      if ((await this.loadOlder(this.first - position + 10)) === 0) return;
+    }
   }
 
   #receive(u: ChatUpdate) {
@@ -58,18 +121,22 @@ export class Conversation {
     this.#receive({ ...u, notice: u.text ?? '' });
   }
 
+  // Events name messages by their index in the whole conversation; notices
+  // are kept by the index in messages.
   #apply(u: ChatUpdate) {
+    const i = u.index - this.first;
+    if (i < 0) return; // a message not loaded here
     if (u.notice !== undefined) {
-      if (u.notice) this.notices[u.index] = u.notice;
-      else delete this.notices[u.index];
+      if (u.notice) this.notices[i] = u.notice;
+      else delete this.notices[i];
     } else if (u.message) {
-      delete this.notices[u.index];
-      this.messages[u.index] = u.message;
+      delete this.notices[i];
+      this.messages[i] = u.message;
     } else if (u.text !== undefined && u.text !== '') {
-      const m = this.messages[u.index];
+      const m = this.messages[i];
       if (m) m.text += u.text;
     } else {
-      this.messages.splice(u.index, 1);
+      this.messages.splice(i, 1);
     }
   }
 
@@ -110,7 +177,7 @@ export class Conversation {
       this.error = null;
       return true;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
       return false;
     }
   }

@@ -2,22 +2,39 @@ import { describe, expect, it } from 'vitest';
 import type { ChatHandlers, ChatSnapshot, ChatUpdate } from './bridge';
 import { Conversation } from './conversation.svelte';
 
-// A stand-in core for one conversation: it hands out a snapshot and lets
-// the test deliver events in any order, as a dev build's websocket may.
-function core(partial: Omit<ChatSnapshot, 'model' | 'system'>) {
-  const snapshot: ChatSnapshot = { model: 'claude-sonnet-4-5', system: '', ...partial };
-  let handlers: ChatHandlers | undefined;
+// A stand-in core: it hands out a snapshot of the conversation's end, pages
+// of earlier messages, and lets the test deliver events in any order, as a
+// dev build's websocket may.
+function core(partial: Omit<ChatSnapshot, 'model' | 'system' | 'first' | 'total'> & { earlier?: ChatSnapshot['messages'] }) {
+  const earlier = partial.earlier ?? [];
+  const snapshot: ChatSnapshot = {
+    model: 'claude-sonnet-4-5', system: '', first: earlier.length, total: earlier.length + partial.messages.length,
+    messages: partial.messages, seq: partial.seq,
+  };
+  const handlers = new Map<string, ChatHandlers>();
+  let current = '';
+  const pages: [number, number][] = [];
   const backend = {
-    onChat: (_conv: string, h: ChatHandlers) => ((handlers = h), () => {}),
+    onChat: (conv: string, h: ChatHandlers) => {
+      handlers.set(conv, h);
+      current = conv;
+      return () => handlers.delete(conv);
+    },
     chatMessages: async () => snapshot,
+    chatPage: async (from: number, to: number) => {
+      pages.push([from, to]);
+      return earlier.slice(Math.max(from, 0), to);
+    },
   };
-  const deliver = (u: ChatUpdate) => {
-    if (u.notice !== undefined) handlers!.notice({ ...u, text: u.notice, notice: undefined });
-    else if (u.message) handlers!.message(u);
-    else if (u.text !== undefined) handlers!.delta(u);
-    else handlers!.removed(u);
+  const deliver = (u: ChatUpdate, conv = current) => {
+    const h = handlers.get(conv);
+    if (!h) return; // nobody listens to that conversation any more
+    if (u.notice !== undefined) h.notice({ ...u, text: u.notice, notice: undefined });
+    else if (u.message) h.message(u);
+    else if (u.text !== undefined) h.delta(u);
+    else h.removed(u);
   };
-  return { backend: backend as never, deliver };
+  return { backend: backend as never, deliver, pages };
 }
 
 const user = { role: 'user', text: 'hi', status: 'complete' };
@@ -65,5 +82,38 @@ describe('Conversation', () => {
     await c.start('c-1');
     deliver({ seq: 6, index: 1 });
     expect(c.messages).toHaveLength(1);
+  });
+
+  it('loads the end of a long conversation first, then earlier pages, and places events by their index', async () => {
+    const earlier = Array.from({ length: 120 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `m${i}`, status: 'complete' }));
+    const { backend, deliver, pages } = core({ earlier, messages: [{ ...user }, { ...streaming }], seq: 7 });
+    const c = new Conversation(backend);
+    await c.start('c-1');
+    expect(c.first).toBe(120);
+    deliver({ seq: 8, index: 121, text: 'Hel' });
+    expect(c.messages[1].text).toBe('Hel');
+    expect(await c.loadOlder(50)).toBe(50);
+    expect(c.first).toBe(70);
+    expect(c.messages[0].text).toBe('m70');
+    deliver({ seq: 9, index: 121, text: 'lo' });
+    expect(c.messages.at(-1)?.text).toBe('Hello');
+    await c.loadUntil(5);
+    expect(c.first).toBeLessThanOrEqual(5);
+    expect(c.messages[5 - c.first].text).toBe('m5');
+    await c.loadUntil(0);
+    expect(c.first).toBe(0);
+    expect(await c.loadOlder()).toBe(0);
+    expect(c.messages).toHaveLength(122);
+    expect(pages[0]).toEqual([70, 120]);
+  });
+
+  it('shows another conversation when started again, and ignores the first one from then on', async () => {
+    const { backend, deliver } = core({ messages: [{ ...user }, { ...streaming }], seq: 2 });
+    const c = new Conversation(backend);
+    await c.start('c-1');
+    await c.start('c-2');
+    expect(c.id).toBe('c-2');
+    deliver({ seq: 3, index: 1, text: 'from c-1' }, 'c-1');
+    expect(c.messages[1].text).toBe('');
   });
 });

@@ -13,11 +13,12 @@ describe('accountText', () => {
 });
 
 describe('windowName', () => {
-  it('names chat windows by conversation, then by its title', () => {
-    expect(windowName({ id: 3, role: 'chat', title: 'New chat', conversationId: 'c-9' })).toBe('Chat c-9');
+  it('names chat windows by their conversation\'s title, else as a new chat', () => {
+    expect(windowName({ id: 3, role: 'chat', title: '', conversationId: 'c-9' })).toBe('New chat');
     expect(windowName({ id: 3, role: 'chat', title: 'How do I print in Go?', conversationId: 'c-9' })).toBe('How do I print in Go?');
   });
-  it('names the sign-in window', () => {
+  it('names the sign-in and settings windows', () => {
     expect(windowName({ id: 2, role: 'onboarding', title: 'Sign in' })).toBe('Sign-in');
+    expect(windowName({ id: 4, role: 'settings', title: 'Settings' })).toBe('Settings');
   });
 });

@@ -14,7 +14,12 @@ export function accountText(account: Account): string {
 
 /** How the window list names a window: by its conversation's title once it has one. */
 export function windowName(w: WindowInfo): string {
-  if (w.role !== 'chat') return 'Sign-in';
-  if (w.title && w.title !== 'New chat') return w.title;
-  return `Chat ${w.conversationId ?? ''}`.trim();
+  if (w.role === 'onboarding') return 'Sign-in';
+  if (w.role === 'settings') return 'Settings';
+  return w.title || 'New chat';
+}
+
+/** What an error says, for the user: the core's errors are written for them. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

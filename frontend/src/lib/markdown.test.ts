@@ -378,6 +378,28 @@ describe('MessageBody', () => {
     expect(target.querySelector('.md')?.classList.contains('streaming')).toBe(false);
   });
 
+  it('renders Markdown only once the message comes near the screen', () => {
+    let callback: ((entries: { isIntersecting: boolean }[]) => void) | undefined;
+    const observed: Element[] = [];
+    vi.stubGlobal('IntersectionObserver', class {
+      constructor(cb: (entries: { isIntersecting: boolean }[]) => void) { callback = cb; }
+      observe(el: Element) { observed.push(el); }
+      disconnect() {}
+    });
+    try {
+      const { target } = render('Some **bold** text');
+      expect(target.querySelector('strong')).toBeNull();
+      expect(target.querySelector('.md-plain')?.textContent).toBe('Some **bold** text');
+      expect(observed).toHaveLength(1);
+      callback!([{ isIntersecting: true }]);
+      flushSync();
+      expect(target.querySelector('strong')?.textContent).toBe('bold');
+      expect(target.querySelector('.md-plain')).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('shows a cursor while streaming', () => {
     const { target } = render('', true);
     expect(target.querySelector('.md.streaming .cursor')).not.toBeNull();

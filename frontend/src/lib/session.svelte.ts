@@ -1,4 +1,5 @@
-import type { Account, Backend, Hello, Role, SignInProgress, WindowInfo } from './bridge';
+import { errorText } from './labels';
+import type { Account, Backend, ConversationInfo, ConversationShown, Hello, Role, SignInProgress, WindowInfo } from './bridge';
 
 /**
  * A window's view of the core's state. Create one per page and call start()
@@ -10,6 +11,10 @@ export class Session {
   windows = $state<WindowInfo[]>([]);
   account = $state<Account>({ state: 'signed-out' });
   signin = $state<SignInProgress>({ state: 'idle' });
+  /** The saved conversations, newest first (chat windows only). */
+  conversations = $state<ConversationInfo[]>([]);
+  /** The conversation this window shows, and the message to bring into view. */
+  shown = $state<ConversationShown | null>(null);
   /** What went wrong, in words for the user, or null. */
   error = $state<string | null>(null);
 
@@ -23,10 +28,19 @@ export class Session {
     this.#backend.on('windows', (list) => (this.windows = list));
     this.#backend.on('account', (account) => (this.account = account));
     this.#backend.on('signin', (progress) => (this.signin = progress));
+    this.#backend.on('conversations', (list) => (this.conversations = list ?? []));
+    let switched = false; // a conversation event may overtake Ready's answer
+    this.#backend.on('conversation', (shown) => {
+      switched = true;
+      this.shown = shown;
+    });
     try {
       this.hello = await this.#backend.ready();
+      if (!switched && this.hello.conversationId) {
+        this.shown = { conversationId: this.hello.conversationId, position: this.hello.position ?? -1 };
+      }
     } catch (err) {
-      this.error = `This window lost contact with Parley (${describe(err)}). Close it and start Parley again.`;
+      this.error = `This window lost contact with Parley (${errorText(err)}). Close it and start Parley again.`;
     }
   }
 
@@ -40,12 +54,7 @@ export class Session {
       await this.#backend.openWindow(role);
       this.error = null;
     } catch (err) {
-      this.error = `Could not open a new window: ${describe(err)}.`;
+      this.error = `Could not open a new window: ${errorText(err)}.`;
     }
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
 }

@@ -17,7 +17,16 @@ class CoreStandIn implements Backend {
   signOut = async () => {};
   copyText = async () => true;
   openLink = () => {};
-  chatMessages = async () => ({ messages: [], seq: 0, model: 'claude-sonnet-4-5', system: '' });
+  chatMessages = async () => ({ messages: [], first: 0, total: 0, seq: 0, model: 'claude-sonnet-4-5', system: '' });
+  chatPage = async () => [];
+  conversations = async () => [];
+  openConversation = async () => {};
+  newConversation = async () => {};
+  renameConversation = async () => {};
+  deleteConversation = async () => {};
+  restoreConversation = async () => {};
+  search = async () => [];
+  exportConversation = async () => '';
   chatSend = async () => {};
   chatStop = async () => {};
   chatRetry = async () => {};
@@ -45,7 +54,7 @@ class CoreStandIn implements Backend {
     if (this.failReady) throw this.failReady;
     this.emit('account', { state: 'signed-in', label: 'ada@example.com' });
     this.emit('windows', [{ id: 1, role: 'chat', title: 'New chat', conversationId: 'c-1' }]);
-    return { windowId: 1, role: 'chat', conversationId: 'c-1' };
+    return { windowId: 1, role: 'chat', conversationId: 'c-1', position: -1 };
   }
   async openWindow(role: Role) {
     if (this.failOpen) throw this.failOpen;
@@ -58,7 +67,7 @@ describe('Session', () => {
     const core = new CoreStandIn();
     const s = new Session(core);
     await s.start();
-    expect(core.calls).toEqual(['on:windows', 'on:account', 'on:signin', 'ready']);
+    expect(core.calls).toEqual(['on:windows', 'on:account', 'on:signin', 'on:conversations', 'on:conversation', 'ready']);
     expect(s.account).toEqual({ state: 'signed-in', label: 'ada@example.com' });
     expect(s.windows.map((w) => w.id)).toEqual([1]);
     expect(s.hello?.conversationId).toBe('c-1');
@@ -75,6 +84,11 @@ describe('Session', () => {
     core.emit('account', { state: 'signed-out' });
     expect(s.windows.map((w) => w.role)).toEqual(['chat', 'onboarding']);
     expect(s.account.state).toBe('signed-out');
+    expect(s.shown).toEqual({ conversationId: 'c-1', position: -1 }); // from Ready's answer
+    core.emit('conversations', [{ id: 'c-2', title: 'Plans', updated: 1, messages: 2 }]);
+    core.emit('conversation', { conversationId: 'c-2', position: 1 });
+    expect(s.conversations.map((c) => c.title)).toEqual(['Plans']);
+    expect(s.shown).toEqual({ conversationId: 'c-2', position: 1 });
   });
 
   it('says what to do when the core does not answer', async () => {

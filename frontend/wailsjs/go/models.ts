@@ -13,6 +13,8 @@ export namespace chat {
 	}
 	export interface Snapshot {
 	    messages: Message[];
+	    first: number;
+	    total: number;
 	    seq: number;
 	    model: string;
 	    system: string;
@@ -22,11 +24,25 @@ export namespace chat {
 
 export namespace ipc {
 	
+	export interface ConversationInfo {
+	    id: string;
+	    title: string;
+	    updated: number;
+	    messages: number;
+	    windowId?: number;
+	}
+	export interface Files {
+	    settings: string;
+	    logs: string;
+	    data: string;
+	}
 	export interface Hello {
 	    windowId: number;
 	    role: string;
 	    conversationId?: string;
 	    demo?: boolean;
+	    position: number;
+	    notice?: string;
 	}
 	export interface Model {
 	    id: string;
@@ -41,6 +57,31 @@ export namespace ipc {
 	    label?: string;
 	    usable: boolean;
 	    problem?: string;
+	}
+	export interface SearchHit {
+	    conversationId: string;
+	    title: string;
+	    position: number;
+	    role: string;
+	    snippet: string;
+	}
+	export interface Settings {
+	    theme: string;
+	    defaultModel: string;
+	    proxy: string;
+	    anthropic: settings.AnthropicOAuth;
+	    gateway: settings.Gateway;
+	}
+	export interface SettingsChange {
+	    theme?: string;
+	    defaultModel?: string;
+	    proxy?: string;
+	    anthropic?: settings.AnthropicOAuth;
+	    gateway?: settings.Gateway;
+	}
+	export interface SettingsInfo {
+	    settings: Settings;
+	    files: Files;
 	}
 	export interface SignInMethod {
 	    id: string;
@@ -60,6 +101,22 @@ export namespace ipc {
 	    storage: string;
 	    progress: SignInProgress;
 	    sdkProfiles?: SDKProfile[];
+	}
+
+}
+
+export namespace settings {
+	
+	export interface AnthropicOAuth {
+	    clientId?: string;
+	    authorizeUrl?: string;
+	    tokenUrl?: string;
+	}
+	export interface Gateway {
+	    issuer?: string;
+	    clientId?: string;
+	    apiBaseUrl?: string;
+	    scopes?: string[];
 	}
 
 }

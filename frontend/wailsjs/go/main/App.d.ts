@@ -11,6 +11,8 @@ export function ChatMessages():Promise<chat.Snapshot>;
 
 export function ChatModels():Promise<ipc.ModelList>;
 
+export function ChatPage(arg1:number,arg2:number):Promise<Array<chat.Message>>;
+
 export function ChatRetry():Promise<void>;
 
 export function ChatSend(arg1:string):Promise<void>;
@@ -25,13 +27,35 @@ export function ChooseStorage(arg1:string):Promise<void>;
 
 export function CloseWindow():Promise<void>;
 
+export function Conversations():Promise<Array<ipc.ConversationInfo>>;
+
+export function DeleteConversation(arg1:string):Promise<void>;
+
+export function ExportConversation(arg1:string,arg2:string):Promise<string>;
+
 export function ImportEnvKey():Promise<void>;
+
+export function Models():Promise<ipc.ModelList>;
+
+export function NewConversation():Promise<void>;
+
+export function OpenConversation(arg1:string,arg2:boolean,arg3:number):Promise<void>;
 
 export function OpenWindow(arg1:string):Promise<void>;
 
 export function PasteCode(arg1:string):Promise<void>;
 
 export function Ready():Promise<ipc.Hello>;
+
+export function RenameConversation(arg1:string,arg2:string):Promise<void>;
+
+export function RestoreConversation(arg1:string):Promise<void>;
+
+export function SaveSettings(arg1:ipc.SettingsChange):Promise<ipc.Settings>;
+
+export function Search(arg1:string):Promise<Array<ipc.SearchHit>>;
+
+export function Settings():Promise<ipc.SettingsInfo>;
 
 export function SignInOptions():Promise<ipc.SignInOptions>;
 

@@ -18,6 +18,10 @@ export function ChatModels() {
   return window['go']['main']['App']['ChatModels']();
 }
 
+export function ChatPage(arg1, arg2) {
+  return window['go']['main']['App']['ChatPage'](arg1, arg2);
+}
+
 export function ChatRetry() {
   return window['go']['main']['App']['ChatRetry']();
 }
@@ -46,8 +50,32 @@ export function CloseWindow() {
   return window['go']['main']['App']['CloseWindow']();
 }
 
+export function Conversations() {
+  return window['go']['main']['App']['Conversations']();
+}
+
+export function DeleteConversation(arg1) {
+  return window['go']['main']['App']['DeleteConversation'](arg1);
+}
+
+export function ExportConversation(arg1, arg2) {
+  return window['go']['main']['App']['ExportConversation'](arg1, arg2);
+}
+
 export function ImportEnvKey() {
   return window['go']['main']['App']['ImportEnvKey']();
+}
+
+export function Models() {
+  return window['go']['main']['App']['Models']();
+}
+
+export function NewConversation() {
+  return window['go']['main']['App']['NewConversation']();
+}
+
+export function OpenConversation(arg1, arg2, arg3) {
+  return window['go']['main']['App']['OpenConversation'](arg1, arg2, arg3);
 }
 
 export function OpenWindow(arg1) {
@@ -60,6 +88,26 @@ export function PasteCode(arg1) {
 
 export function Ready() {
   return window['go']['main']['App']['Ready']();
+}
+
+export function RenameConversation(arg1, arg2) {
+  return window['go']['main']['App']['RenameConversation'](arg1, arg2);
+}
+
+export function RestoreConversation(arg1) {
+  return window['go']['main']['App']['RestoreConversation'](arg1);
+}
+
+export function SaveSettings(arg1) {
+  return window['go']['main']['App']['SaveSettings'](arg1);
+}
+
+export function Search(arg1) {
+  return window['go']['main']['App']['Search'](arg1);
+}
+
+export function Settings() {
+  return window['go']['main']['App']['Settings']();
 }
 
 export function SignInOptions() {
