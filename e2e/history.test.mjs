@@ -141,7 +141,21 @@ test('two windows changing the list at the same moment lose no update; search op
     await until('the conversation at the hit', async () => (await two.locator('article.msg.hit').count()) === 1);
     assert.match(await two.locator('article.msg.hit').innerText(), /Tell me about apples/);
     assert.match(await two.locator('h1').innerText(), /Fruit: apples/);
-    assert.deepEqual(one.errors.concat(two.errors), []);
+
+    // ↗ opens a conversation in a new window; asked again, Parley raises
+    // that window instead of opening another.
+    await two.getByRole('searchbox', { name: 'Search all conversations' }).fill('');
+    const cherriesItem = two.locator('ul.convs li', { hasText: 'cherries' });
+    await cherriesItem.hover();
+    await cherriesItem.getByRole('button', { name: /in a new window$/ }).click();
+    const three = await chatPage(parley, 3);
+    await until('the conversation in the new window', async () => (await three.locator('h1').innerText()) === 'Tell me about cherries');
+    assert.match(await three.locator('article.msg').first().innerText(), /Tell me about cherries/);
+    await cherriesItem.hover();
+    await cherriesItem.getByRole('button', { name: /in a new window$/ }).click();
+    await sleep(500);
+    assert.equal((await parley.windows()).filter((w) => w.role === 'chat').length, 3);
+    assert.deepEqual(one.errors.concat(two.errors, three.errors), []);
   } finally {
     assert.equal((await parley.stop()).code, 0, parley.log());
   }
