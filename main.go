@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -193,7 +194,9 @@ func runCore(demoMode, newWindow bool) int {
 func openHistory(demoMode bool) (*history.Store, string, func(), error) {
 	path, err := history.DefaultPath()
 	if err == nil && !demoMode {
-		store, recovered, err := history.Open(path)
+		var store *history.Store
+		var recovered *history.Recovered
+		store, recovered, err = history.Open(path)
 		if err == nil {
 			closeStore := func() { store.Close() }
 			if recovered != nil {
@@ -218,7 +221,7 @@ func openHistory(demoMode bool) (*history.Store, string, func(), error) {
 	if demoMode {
 		return store, "", closeStore, nil
 	}
-	return store, fmt.Sprintf("Parley could not open its history (%v), so this session's conversations will not be kept after Parley closes.", err), closeStore, nil
+	return store, fmt.Sprintf("%s. Until then, this session's conversations will not be kept after Parley closes.", strings.TrimSuffix(err.Error(), ".")), closeStore, nil
 }
 
 // openLog sends the core's log to a rotating file in the state directory

@@ -250,7 +250,14 @@ func (s *Service) Page(id string, from, to int) ([]Message, error) {
 	c, ok := s.convs[id]
 	if !ok {
 		out := []Message{}
-		if from >= to {
+		conv, err := s.cfg.Store.Conversation(id)
+		if errors.Is(err, history.ErrNotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if to = min(to, conv.MessageCount); from >= to {
 			return out, nil
 		}
 		saved, err := s.cfg.Store.Before(id, to, to-from)
@@ -267,17 +274,6 @@ func (s *Service) Page(id string, from, to int) ([]Message, error) {
 		return []Message{}, nil
 	}
 	return append([]Message{}, c.msgs[from:to]...), nil
-}
-
-// Messages returns a copy of a conversation's messages.
-func (s *Service) Messages(id string) ([]Message, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.conv(id)
-	if err != nil {
-		return nil, err
-	}
-	return append([]Message(nil), c.msgs...), nil
 }
 
 // send queues an event for conversation id's window with the next Seq.

@@ -87,14 +87,17 @@ func openStore(t *testing.T) *history.Store {
 	return store
 }
 
-// messages returns conversation conv's messages, failing the test on error.
+// messages returns conversation conv's messages as the service holds them
+// (loading it, as using it would), failing the test on error.
 func messages(t *testing.T, s *Service, conv string) []Message {
 	t.Helper()
-	ms, err := s.Messages(conv)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.conv(conv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ms
+	return append([]Message(nil), c.msgs...)
 }
 
 // waitDone waits until message index of conv has a final status.
@@ -336,6 +339,43 @@ func TestSnapshotAndPageWindowALongConversation(t *testing.T) {
 		}
 		if page, _ := s.Page("long", -5, 3); len(page) != 3 || page[0].Text != "m0" {
 			t.Errorf("%s: page clipped at the start: %+v", state, page)
+		}
+		if page, _ := s.Page("long", 100, 500); len(page) != 20 || page[0].Text != "m100" {
+			t.Errorf("%s: page clipped at the end: %d messages", state, len(page))
+		}
+		if page, _ := s.Page("nowhere", 0, 10); len(page) != 0 {
+			t.Errorf("%s: a page of a conversation that does not exist: %+v", state, page)
+		}
+	}
+}
+
+func TestCloseStopsSavesAndForgetsTheConversation(t *testing.T) {
+	s, api, _ := setup(t)
+	api.SetDeltaDelay(20 * time.Millisecond)
+	for _, conv := range []string{"a", "b"} {
+		if err := s.Send(conv, strings.Repeat("word ", 300)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	s.Close("a")
+	s.CloseAll() // b, and a again: nothing left to do for it
+	for _, conv := range []string{"a", "b"} {
+		saved, err := s.cfg.Store.Messages(conv)
+		if err != nil || len(saved) != 2 || saved[1].Status != history.StatusStopped || saved[1].Text == "" {
+			t.Errorf("%s saved as %+v, %v; want the partial reply, stopped", conv, saved, err)
+		}
+		s.mu.Lock()
+		_, held := s.convs[conv]
+		s.mu.Unlock()
+		if held {
+			t.Errorf("%s is still held in memory after Close", conv)
+		}
+		// Opened again, it is read back from the history, its events
+		// numbered afresh.
+		snap, err := s.Snapshot(conv, 0)
+		if err != nil || snap.Seq != 0 || len(snap.Messages) != 2 || snap.Messages[1].Status != StatusStopped || snap.Messages[1].Text != saved[1].Text {
+			t.Errorf("%s reopened: %+v, %v", conv, snap, err)
 		}
 	}
 }

@@ -177,7 +177,11 @@ func (c *Core) OpenWindow(role string) (int, error) {
 	if id, ok := c.raiseLocked(role); ok {
 		return id, nil
 	}
-	return c.startLocked(role, conv, -1)
+	id, err := c.startLocked(role, conv, -1)
+	if err != nil && conv != "" && c.cfg.Chat != nil {
+		go c.cfg.Chat.Close(conv) // newConversation may have set it up
+	}
+	return id, err
 }
 
 // openChat opens a chat window showing conversation conv at message
@@ -282,10 +286,11 @@ func (c *Core) remove(w *window, exitErr error) {
 		c.cfg.SignIn.Cancel() // the wizard closed mid-flow: close the listener
 	}
 	if conv := c.conversationOf(w); conv != "" && c.cfg.Chat != nil {
-		go func() {
-			c.cfg.Chat.Close(conv) // stop a reply nobody will see
-			_ = c.changed(nil)     // no window shows it now
-		}()
+		// Stop a reply nobody will see, before the window leaves the list:
+		// until then, opening the conversation raises this window instead
+		// of finding it half closed.
+		c.cfg.Chat.Close(conv)
+		defer func() { go c.changed(nil) }() // no window shows it now
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

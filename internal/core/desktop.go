@@ -11,6 +11,7 @@ import (
 	"parley/internal/geometry"
 	"parley/internal/history"
 	"parley/internal/ipc"
+	"parley/internal/netproxy"
 	"parley/internal/settings"
 )
 
@@ -77,7 +78,11 @@ func apply(ch ipc.SettingsChange, st *settings.Settings) {
 	}
 	trim(&st.Theme, ch.Theme)
 	trim(&st.DefaultModel, ch.DefaultModel)
-	trim(&st.Proxy, ch.Proxy)
+	// Windows see the proxy with its password masked (settingsView); the
+	// masked form sent back keeps the password.
+	if ch.Proxy != nil && strings.TrimSpace(*ch.Proxy) != netproxy.Redacted(st.Proxy) {
+		trim(&st.Proxy, ch.Proxy)
+	}
 	if a := ch.Anthropic; a != nil {
 		st.Anthropic = settings.AnthropicOAuth{
 			ClientID: strings.TrimSpace(a.ClientID), AuthorizeURL: strings.TrimSpace(a.AuthorizeURL), TokenURL: strings.TrimSpace(a.TokenURL),
@@ -101,7 +106,7 @@ func (c *Core) settingsLocked() ipc.Settings {
 
 func settingsView(st settings.Settings) ipc.Settings {
 	return ipc.Settings{
-		Theme: st.UITheme(), DefaultModel: st.DefaultModel, Proxy: st.Proxy,
+		Theme: st.UITheme(), DefaultModel: st.DefaultModel, Proxy: netproxy.Redacted(st.Proxy),
 		Anthropic: st.Anthropic, Gateway: st.Gateway,
 	}
 }

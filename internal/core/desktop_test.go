@@ -302,3 +302,45 @@ func TestNewChatStartsWithTheDefaultModel(t *testing.T) {
 		t.Errorf("conversation started in a window has model %q, %v; want the default model", snap.Model, err)
 	}
 }
+
+// TestProxyPasswordNeverReachesAWindow: windows see the proxy with its
+// password masked; sending the masked form back keeps the password, and a
+// new one replaces it.
+func TestProxyPasswordNeverReachesAWindow(t *testing.T) {
+	d := newDesktop(t, settings.Settings{Proxy: "http://ada:s3cret-pw@proxy.example:3128"})
+	// The chat window sends the masked form back (with another change), as
+	// a Settings page does; then the settings window types a new password.
+	_, chatPID := d.openCalling(ipc.RoleChat,
+		ipc.MethodSaveSettings, map[string]any{"proxy": "http://ada:xxxxx@proxy.example:3128", "theme": "dark"})
+	d.waitFor("the first change", func() bool { return len(d.answers(chatPID)) == 1 })
+	if onDisk, err := settings.Load(d.settingsPath); err != nil || onDisk.Proxy != "http://ada:s3cret-pw@proxy.example:3128" || onDisk.Theme != settings.ThemeDark {
+		t.Errorf("after sending the masked form back, the file has %+v, %v; want the password kept", onDisk, err)
+	}
+	_, pid := d.openCalling(ipc.RoleSettings,
+		ipc.MethodSettings, nil,
+		ipc.MethodSaveSettings, map[string]any{"proxy": "http://bo:n3w-pw@proxy.example:3128"},
+	)
+	got := append(d.answers(chatPID), d.answers(pid)...)
+	for _, a := range got {
+		if strings.Contains(string(a.Result), "s3cret-pw") || strings.Contains(string(a.Result), "n3w-pw") || a.Error != "" {
+			t.Errorf("%s answered %s %s", a.method, a.Result, a.Error)
+		}
+	}
+	var info ipc.SettingsInfo
+	if err := json.Unmarshal(got[1].Result, &info); err != nil || info.Settings.Proxy != "http://ada:xxxxx@proxy.example:3128" {
+		t.Errorf("settings shows proxy %q, %v", info.Settings.Proxy, err)
+	}
+	d.waitFor("the chat window to learn the last change", func() bool {
+		evs := d.settingsEvents(chatPID)
+		return len(evs) > 0 && evs[len(evs)-1].Proxy == "http://bo:xxxxx@proxy.example:3128"
+	})
+	for _, ev := range d.events(chatPID) {
+		if strings.Contains(string(ev.Params), "pw@") {
+			t.Errorf("the chat window was sent a proxy password: %s", ev.Params)
+		}
+	}
+	onDisk, err := settings.Load(d.settingsPath)
+	if err != nil || onDisk.Proxy != "http://bo:n3w-pw@proxy.example:3128" || onDisk.Theme != settings.ThemeDark {
+		t.Errorf("settings file = %+v, %v; want the masked form to have kept the password, then the new one saved", onDisk, err)
+	}
+}

@@ -3,12 +3,12 @@ package core
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"parley/internal/atomicfile"
 	"parley/internal/history"
 	"parley/internal/ipc"
 )
@@ -99,6 +99,19 @@ func (c *Core) conversationOf(w *window) string {
 	return w.conversation
 }
 
+// shown returns the conversations that windows show.
+func (c *Core) shown() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, w := range c.windows {
+		if w.conversation != "" {
+			out = append(out, w.conversation)
+		}
+	}
+	return out
+}
+
 // showing returns the windows that show conversation id.
 func (c *Core) showing(id string) []*window {
 	c.mu.Lock()
@@ -116,16 +129,17 @@ func (c *Core) showing(id string) []*window {
 // end). The conversation it showed is closed: a reply still being written
 // stops, and is saved as stopped.
 func (c *Core) show(w *window, id string, position int) {
+	// The old conversation is closed while this window still shows it, so
+	// that nobody opens it half closed.
+	if old := c.conversationOf(w); old != id && old != "" && c.cfg.Chat != nil {
+		c.cfg.Chat.Close(old)
+	}
 	c.mu.Lock()
-	old := w.conversation
 	w.conversation, w.position = id, position
 	if w.ready {
 		w.out.pushEvent(ipc.EventConversation, ipc.ConversationShown{ConversationID: id, Position: position})
 	}
 	c.mu.Unlock()
-	if old != id && old != "" && c.cfg.Chat != nil {
-		c.cfg.Chat.Close(old)
-	}
 	_ = c.changed(nil)
 }
 
@@ -179,6 +193,14 @@ func (c *Core) changed(err error) error {
 	for _, conv := range list {
 		titles[conv.ID] = conv.Title
 	}
+	// A window may show a conversation older than the list goes.
+	for _, id := range c.shown() {
+		if _, ok := titles[id]; !ok {
+			if conv, err := c.cfg.History.Conversation(id); err == nil && conv.Deleted.IsZero() {
+				titles[id] = conv.Title
+			}
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	retitled := false
@@ -231,8 +253,7 @@ func (c *Core) conversations() ([]ipc.ConversationInfo, error) {
 	return out, nil
 }
 
-// export writes conversation id to the file the user chose, replacing it
-// whole or not at all.
+// export writes conversation id to the file the user chose.
 func (c *Core) export(id string, p ipc.ExportParams) error {
 	var data []byte
 	var err error
@@ -253,23 +274,8 @@ func (c *Core) export(id string, p ipc.ExportParams) error {
 	if !filepath.IsAbs(p.Path) {
 		return errors.New("Choose where to save the file.")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p.Path), ".parley-export-*")
-	if err != nil {
-		return fmt.Errorf("Parley could not write to %s: %w", filepath.Dir(p.Path), err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("Parley could not write the file: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("Parley could not write the file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p.Path); err != nil {
+	// Private like the history it comes from (0600), and whole or not at all.
+	if err := atomicfile.Write(p.Path, data); err != nil {
 		return fmt.Errorf("Parley could not save %s: %w", p.Path, err)
 	}
 	return nil

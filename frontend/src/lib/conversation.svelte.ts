@@ -21,7 +21,7 @@ export class Conversation {
   first = $state(0);
   /** The conversation's id, once started. */
   id = $state('');
-  /** A passing notice on a reply being written ("trying again…"), by index. */
+  /** A passing notice on a reply being written ("trying again…"), by its index in the conversation. */
   notices = $state<Record<number, string>>({});
   model = $state('');
   system = $state('');
@@ -99,6 +99,10 @@ export class Conversation {
   /** Loads earlier messages until the one at index position is loaded. */
   async loadUntil(position: number): Promise<void> {
     while (position >= 0 && position < this.first) {
+      if (this.#loading) {
+        await this.#loading; // a page the user scrolled to; then go on
+        continue;
+      }
       if ((await this.loadOlder(this.first - position + 10)) === 0) return;
     }
   }
@@ -121,16 +125,16 @@ export class Conversation {
     this.#receive({ ...u, notice: u.text ?? '' });
   }
 
-  // Events name messages by their index in the whole conversation; notices
-  // are kept by the index in messages.
+  // Events name messages by their index in the whole conversation, and so
+  // do notices.
   #apply(u: ChatUpdate) {
     const i = u.index - this.first;
     if (i < 0) return; // a message not loaded here
     if (u.notice !== undefined) {
-      if (u.notice) this.notices[i] = u.notice;
-      else delete this.notices[i];
+      if (u.notice) this.notices[u.index] = u.notice;
+      else delete this.notices[u.index];
     } else if (u.message) {
-      delete this.notices[i];
+      delete this.notices[u.index];
       this.messages[i] = u.message;
     } else if (u.text !== undefined && u.text !== '') {
       const m = this.messages[i];

@@ -92,12 +92,19 @@ describe('Conversation', () => {
     expect(c.first).toBe(120);
     deliver({ seq: 8, index: 121, text: 'Hel' });
     expect(c.messages[1].text).toBe('Hel');
+    deliver({ seq: 9, index: 121, notice: 'Anthropic is busy; trying again (1)…' });
     expect(await c.loadOlder(50)).toBe(50);
+    expect(c.notices[121]).toMatch(/trying again/); // still on the reply, not on an older message
+    deliver({ seq: 10, index: 121, notice: '' });
     expect(c.first).toBe(70);
     expect(c.messages[0].text).toBe('m70');
-    deliver({ seq: 9, index: 121, text: 'lo' });
+    deliver({ seq: 11, index: 121, text: 'lo' });
     expect(c.messages.at(-1)?.text).toBe('Hello');
+    // A page the user scrolled to is still loading when a search result
+    // asks for an earlier message: both land.
+    const scrolled = c.loadOlder(10);
     await c.loadUntil(5);
+    await scrolled;
     expect(c.first).toBeLessThanOrEqual(5);
     expect(c.messages[5 - c.first].text).toBe('m5');
     await c.loadUntil(0);
