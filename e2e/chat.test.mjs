@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, startFakes, startParley, until } from './parley.mjs';
+import { chatPage as openChatPage, launchBrowser, send, settled, signInWithKey, startFakes, startParley, until } from './parley.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The front end's XSS corpus (TypeScript): drop its one type annotation.
@@ -21,11 +21,7 @@ before(async () => {
   await fakes.admin('/allow-key', { key: KEY });
   browser = await launchBrowser();
   parley = await startParley({ settings: { apiBaseUrl: fakes.api, storage: 'session' } });
-  const wizard = await openPage(browser, (await parley.waitWindows(1))[0]);
-  await wizard.getByRole('button', { name: /^API key/ }).click();
-  await wizard.getByLabel('API key', { exact: true }).fill(KEY);
-  await wizard.getByRole('button', { name: 'Sign in' }).click();
-  await wizard.getByRole('button', { name: 'Start chatting' }).click();
+  await signInWithKey(browser, parley, KEY);
 });
 
 after(async () => {
@@ -36,25 +32,7 @@ after(async () => {
 });
 
 /** Opens the page of the nth chat window, once it has loaded. */
-async function chatPage(n = 1) {
-  const w = await until(`chat window ${n}`, async () => (await parley.windows()).filter((x) => x.role === 'chat' && x.ready)[n - 1]);
-  const page = await openPage(browser, w);
-  await page.getByText(/Signed in as/).first().waitFor();
-  return page;
-}
-
-async function send(page, text) {
-  const before = await page.locator('article.msg.assistant').count();
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await until('the reply to start', async () => (await page.locator('article.msg.assistant').count()) > before);
-  return page.locator('article.msg.assistant').last();
-}
-
-async function settled(reply) {
-  await until('the reply to end', async () => (await reply.getAttribute('data-status')) !== 'streaming', 30000);
-  return reply.getAttribute('data-status');
-}
+const chatPage = (n = 1) => openChatPage(browser, parley, n);
 
 let one, two;
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, signInWithKey, sleep, startFakes, startParley, until } from './parley.mjs';
+import { chatPage as openChatPage, launchBrowser, send, settled, signInWithKey, sleep, startFakes, startParley, until } from './parley.mjs';
 
 const KEY = 'sk-ant-api03-e2e-history-key-000000000000000000000000000';
 const settings = (fakes) => ({ apiBaseUrl: fakes.api, storage: 'session' });
@@ -30,31 +30,13 @@ function integrity(file) {
   return execFileSync('sqlite3', [file, 'PRAGMA integrity_check;'], { encoding: 'utf8' }).trim();
 }
 
-async function send(page, text) {
-  const before = await page.locator('article.msg.assistant').count();
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await until('the reply to start', async () => (await page.locator('article.msg.assistant').count()) > before);
-  return page.locator('article.msg.assistant').last();
-}
-
-async function settled(reply) {
-  await until('the reply to end', async () => (await reply.getAttribute('data-status')) !== 'streaming', 30000);
-  return reply.getAttribute('data-status');
-}
-
 /** The titles in page's conversation list, in order. */
 async function titles(page) {
   return page.locator('ul.convs button.conv .conv-title').allInnerTexts();
 }
 
 /** The page of the nth ready chat window. */
-async function chatPage(parley, n) {
-  const w = await until(`chat window ${n}`, async () => (await parley.windows()).filter((x) => x.role === 'chat' && x.ready)[n - 1]);
-  const page = await openPage(browser, w);
-  await page.getByText(/Signed in as/).first().waitFor();
-  return page;
-}
+const chatPage = (parley, n) => openChatPage(browser, parley, n);
 
 test('a reply streaming when the core is killed is kept, marked interrupted, and the database is sound', async () => {
   const parley = await startParley({ settings: settings(fakes) });

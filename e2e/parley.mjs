@@ -73,11 +73,32 @@ export async function signInWithKey(browser, parley, key) {
   await wizard.getByLabel('API key', { exact: true }).fill(key);
   await wizard.getByRole('button', { name: 'Sign in' }).click();
   await wizard.getByRole('button', { name: 'Start chatting' }).click();
-  const w = await until('a chat window', async () => (await parley.windows()).find((x) => x.role === 'chat' && x.ready));
-  const page = await openPage(browser, w);
-  await page.getByText(/Signed in as/).first().waitFor();
+  const page = await chatPage(browser, parley);
   await wizard.close();
   return page;
+}
+
+/** Opens the page of Parley's nth ready chat window, once it shows the sign-in. */
+export async function chatPage(browser, parley, n = 1) {
+  const w = await until(`chat window ${n}`, async () => (await parley.windows()).filter((x) => x.role === 'chat' && x.ready)[n - 1]);
+  const page = await openPage(browser, w);
+  await page.getByText(/Signed in as/).first().waitFor();
+  return page;
+}
+
+/** Sends text from page's composer, and resolves to the reply's article once it starts. */
+export async function send(page, text) {
+  const before = await page.locator('article.msg.assistant').count();
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await until('the reply to start', async () => (await page.locator('article.msg.assistant').count()) > before);
+  return page.locator('article.msg.assistant').last();
+}
+
+/** Waits until a reply has stopped streaming, and resolves to its status. */
+export async function settled(reply) {
+  await until('the reply to end', async () => (await reply.getAttribute('data-status')) !== 'streaming', 30000);
+  return reply.getAttribute('data-status');
 }
 
 /** Sends one command to the core's control socket. */

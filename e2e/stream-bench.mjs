@@ -5,7 +5,7 @@
 // and the core's CPU time while streaming. Prints a Markdown table.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, openPage, startFakes, startParley, until } from './parley.mjs';
+import { launchBrowser, signInWithKey, startFakes, startParley, until } from './parley.mjs';
 
 const KEY = 'sk-ant-api03-bench-key-000000000000000000000000000000';
 const N = 5000;
@@ -53,14 +53,7 @@ function cpuTicks(pid) {
 
 const parley = await startParley({ settings: { apiBaseUrl: fakes.api, storage: 'session' } });
 const browser = await launchBrowser();
-const wizard = await openPage(browser, (await parley.waitWindows(1))[0]);
-await wizard.getByRole('button', { name: /^API key/ }).click();
-await wizard.getByLabel('API key', { exact: true }).fill(KEY);
-await wizard.getByRole('button', { name: 'Sign in' }).click();
-await wizard.getByRole('button', { name: 'Start chatting' }).click();
-const w = await until('a chat window', async () => (await parley.windows()).find((x) => x.role === 'chat' && x.ready));
-const page = await openPage(browser, w);
-await page.getByText(/Signed in as/).first().waitFor();
+const page = await signInWithKey(browser, parley, KEY);
 // The dev build's own GTK window would render every update too, on the same
 // 2 cores; unmap it so that only the measuring page renders.
 if (process.env.BENCH_UNMAP !== '0') {

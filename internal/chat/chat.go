@@ -304,10 +304,78 @@ func Title(text string) string {
 // sent, and starts Claude's reply. If the text cannot be saved, nothing
 // changes and the error says why.
 func (s *Service) Send(id, text string) error {
+	text, err := userText(text)
+	if err != nil {
+		return err
+	}
+	return s.reply(id, func(c *conversation) error {
+		if n := len(c.msgs); n > 0 && c.msgs[n-1].Role == "assistant" && c.msgs[n-1].Text == "" {
+			// A reply that failed before any text: the new message replaces it.
+			if err := s.truncateLocked(id, c, n-1); err != nil {
+				return err
+			}
+		}
+		if !c.saved {
+			_, err := s.cfg.Store.CreateConversation(history.Conversation{ID: id, Title: Title(text), Model: c.model, System: c.system})
+			if err != nil {
+				return err
+			}
+			c.saved = true
+		}
+		return s.addUserLocked(id, c, text)
+	})
+}
+
+// Retry replaces the last reply with a new one: after a failure, or, to
+// regenerate, after a complete one.
+func (s *Service) Retry(id string) error {
+	return s.reply(id, func(c *conversation) error {
+		n := len(c.msgs)
+		if n == 0 || c.msgs[n-1].Role != "assistant" {
+			return errors.New("there is no reply to write again")
+		}
+		return s.truncateLocked(id, c, n-1)
+	})
+}
+
+// EditLast replaces the text of the last message the user sent, drops the
+// reply to it, and asks again.
+func (s *Service) EditLast(id, text string) error {
+	text, err := userText(text)
+	if err != nil {
+		return err
+	}
+	return s.reply(id, func(c *conversation) error {
+		last := -1
+		for i, m := range c.msgs {
+			if m.Role == "user" {
+				last = i
+			}
+		}
+		if last < 0 {
+			return errors.New("there is no message to edit")
+		}
+		if err := s.truncateLocked(id, c, last); err != nil {
+			return err
+		}
+		return s.addUserLocked(id, c, text)
+	})
+}
+
+// userText is what the user typed, without the spaces around it; empty is
+// an error.
+func userText(text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return errors.New("type a message first")
+		return "", errors.New("type a message first")
 	}
+	return text, nil
+}
+
+// reply prepares conversation id for a new reply, under the lock, and starts
+// it; it changes nothing if the conversation is busy or closed, and starts
+// nothing if prepare fails.
+func (s *Service) reply(id string, prepare func(c *conversation) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.conv(id)
@@ -317,25 +385,21 @@ func (s *Service) Send(id, text string) error {
 	if err := c.ready(); err != nil {
 		return err
 	}
-	if n := len(c.msgs); n > 0 && c.msgs[n-1].Role == "assistant" && c.msgs[n-1].Text == "" {
-		// A reply that failed before any text: the new message replaces it.
-		if err := s.truncateLocked(id, c, n-1); err != nil {
-			return err
-		}
+	if err := prepare(c); err != nil {
+		return err
 	}
-	if !c.saved {
-		_, err := s.cfg.Store.CreateConversation(history.Conversation{ID: id, Title: Title(text), Model: c.model, System: c.system})
-		if err != nil {
-			return err
-		}
-		c.saved = true
-	}
+	s.startLocked(id, c)
+	return nil
+}
+
+// addUserLocked saves text as the user's next message in conversation id,
+// then shows it.
+func (s *Service) addUserLocked(id string, c *conversation, text string) error {
 	if _, err := s.cfg.Store.AddMessage(id, history.Message{Role: "user", Text: text}); err != nil {
 		return err
 	}
 	c.msgs = append(c.msgs, Message{Role: "user", Text: text, Status: StatusComplete})
 	s.emitMessageLocked(id, c, len(c.msgs)-1)
-	s.startLocked(id, c)
 	return nil
 }
 
@@ -351,66 +415,6 @@ func (s *Service) truncateLocked(id string, c *conversation, index int) error {
 		c.msgs = c.msgs[:n-1]
 		s.send(id, c, EventRemoved, Update{Index: n - 1})
 	}
-	return nil
-}
-
-// Retry replaces the last reply with a new one: after a failure, or, to
-// regenerate, after a complete one.
-func (s *Service) Retry(id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.conv(id)
-	if err != nil {
-		return err
-	}
-	if err := c.ready(); err != nil {
-		return err
-	}
-	n := len(c.msgs)
-	if n == 0 || c.msgs[n-1].Role != "assistant" {
-		return errors.New("there is no reply to write again")
-	}
-	if err := s.truncateLocked(id, c, n-1); err != nil {
-		return err
-	}
-	s.startLocked(id, c)
-	return nil
-}
-
-// EditLast replaces the text of the last message the user sent, drops the
-// reply to it, and asks again.
-func (s *Service) EditLast(id, text string) error {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return errors.New("type a message first")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.conv(id)
-	if err != nil {
-		return err
-	}
-	if err := c.ready(); err != nil {
-		return err
-	}
-	last := -1
-	for i, m := range c.msgs {
-		if m.Role == "user" {
-			last = i
-		}
-	}
-	if last < 0 {
-		return errors.New("there is no message to edit")
-	}
-	if err := s.truncateLocked(id, c, last); err != nil {
-		return err
-	}
-	if _, err := s.cfg.Store.AddMessage(id, history.Message{Role: "user", Text: text}); err != nil {
-		return err
-	}
-	c.msgs = append(c.msgs, Message{Role: "user", Text: text, Status: StatusComplete})
-	s.emitMessageLocked(id, c, last)
-	s.startLocked(id, c)
 	return nil
 }
 

@@ -132,17 +132,27 @@ func (h *harness) events(pid int) []received {
 	return out
 }
 
-// lastWindows returns the newest window list window pid was sent.
-func (h *harness) lastWindows(pid int) []ipc.WindowInfo {
-	var list []ipc.WindowInfo
+// eventsNamed returns the data of the events called name that window pid
+// received, in order.
+func eventsNamed[T any](h *harness, pid int, name string) []T {
+	var out []T
 	for _, r := range h.events(pid) {
 		var ev ipc.Event
-		if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == ipc.EventWindows {
-			list = nil
-			_ = json.Unmarshal(ev.Data, &list)
+		var data T
+		if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == name && json.Unmarshal(ev.Data, &data) == nil {
+			out = append(out, data)
 		}
 	}
-	return list
+	return out
+}
+
+// lastWindows returns the newest window list window pid was sent.
+func (h *harness) lastWindows(pid int) []ipc.WindowInfo {
+	lists := eventsNamed[[]ipc.WindowInfo](h, pid, ipc.EventWindows)
+	if len(lists) == 0 {
+		return nil
+	}
+	return lists[len(lists)-1]
 }
 
 func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
@@ -416,15 +426,7 @@ func TestWindowsLearnAccountChangesButNeverSecrets(t *testing.T) {
 
 // accounts returns the account events window pid received, in order.
 func (h *harness) accounts(pid int) []ipc.Account {
-	var out []ipc.Account
-	for _, r := range h.events(pid) {
-		var ev ipc.Event
-		var a ipc.Account
-		if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == ipc.EventAccount && json.Unmarshal(ev.Data, &a) == nil {
-			out = append(out, a)
-		}
-	}
-	return out
+	return eventsNamed[ipc.Account](h, pid, ipc.EventAccount)
 }
 
 func (h *harness) lastAccount(pid int) ipc.Account {

@@ -118,15 +118,7 @@ func (d *desktop) answers(pid int) []answer {
 
 // settingsEvents returns the settings events window pid received.
 func (d *desktop) settingsEvents(pid int) []ipc.Settings {
-	var out []ipc.Settings
-	for _, r := range d.events(pid) {
-		var ev ipc.Event
-		var s ipc.Settings
-		if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == ipc.EventSettings && json.Unmarshal(ev.Data, &s) == nil {
-			out = append(out, s)
-		}
-	}
-	return out
+	return eventsNamed[ipc.Settings](d.harness, pid, ipc.EventSettings)
 }
 
 func (d *desktop) startedWith() []startedArgs {
@@ -289,11 +281,8 @@ func TestNewChatStartsWithTheDefaultModel(t *testing.T) {
 	_, pid = d.openCalling(ipc.RoleChat, ipc.MethodNewConversation, nil)
 	var shown ipc.ConversationShown
 	d.waitFor("the new conversation", func() bool {
-		for _, r := range d.events(pid) {
-			var ev ipc.Event
-			if r.Method == ipc.NotifyEvent && json.Unmarshal(r.Params, &ev) == nil && ev.Name == ipc.EventConversation {
-				_ = json.Unmarshal(ev.Data, &shown)
-			}
+		if all := eventsNamed[ipc.ConversationShown](d.harness, pid, ipc.EventConversation); len(all) > 0 {
+			shown = all[len(all)-1]
 		}
 		return shown.ConversationID != ""
 	})
